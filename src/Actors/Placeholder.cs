@@ -1,0 +1,5 @@
+namespace ActorChannel;
+
+internal static class Placeholder
+{
+}

@@ -1,0 +1,44 @@
+namespace ActorChannel.Transport;
+
+/// <summary>Rules for metadata keys from PROTOCOL-HTTP2: lower-case [0-9a-z_.-], no reserved names.</summary>
+public static class MetadataKey
+{
+    private static readonly HashSet<string> Reserved = new(StringComparer.Ordinal)
+    {
+        "content-type", "te", "user-agent", "host", "connection", "transfer-encoding", "upgrade",
+        "grpc-timeout", "grpc-encoding", "grpc-accept-encoding", "grpc-status", "grpc-message",
+        "grpc-status-details-bin", "grpc-previous-rpc-attempts", "grpc-retry-pushback-ms",
+    };
+
+    /// <summary>Returns the key in lower case, or throws naming what is wrong with it.</summary>
+    public static string Validate(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Length == 0)
+        {
+            throw new ArgumentException("Metadata key is empty.", nameof(key));
+        }
+
+        var lower = key.ToLowerInvariant();
+        if (lower[0] == ':')
+        {
+            throw new ArgumentException($"Metadata key '{key}' is an HTTP/2 pseudo-header, which calls may not set.", nameof(key));
+        }
+
+        foreach (var c in lower)
+        {
+            var ok = c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_' or '.';
+            if (!ok)
+            {
+                throw new ArgumentException($"Metadata key '{key}' has an invalid character '{c}' (allowed: 0-9 a-z _ - .).", nameof(key));
+            }
+        }
+
+        if (Reserved.Contains(lower))
+        {
+            throw new ArgumentException($"Metadata key '{key}' is reserved by gRPC or HTTP/2 and is set by the transport itself.", nameof(key));
+        }
+
+        return lower;
+    }
+}

@@ -1,0 +1,55 @@
+namespace ActorChannel.Transport;
+
+/// <summary>What happened to a connection, told to its owner in the order it happened.</summary>
+public abstract record ConnectionEvent
+{
+    private ConnectionEvent()
+    {
+    }
+
+    /// <summary>The socket (and TLS, if any) is up and the HTTP/2 preface was sent.</summary>
+    public sealed record Connected : ConnectionEvent;
+
+    /// <summary>The server's first SETTINGS frame arrived: the connection is usable (connection-backoff.md resets here).</summary>
+    public sealed record SettingsReceived : ConnectionEvent;
+
+    /// <summary>The server sent GOAWAY: streams above <paramref name="LastStreamId"/> were not processed; no new calls go here.</summary>
+    public sealed record GoAwayReceived(int LastStreamId, Http2ErrorCode ErrorCode, string DebugData) : ConnectionEvent;
+
+    /// <summary>The connection is gone for good.</summary>
+    public sealed record Closed(CloseReason Reason, Exception? Error) : ConnectionEvent;
+}
+
+public enum CloseReason
+{
+    /// <summary>The server closed the socket (EOF).</summary>
+    EndOfStream,
+
+    /// <summary>The socket failed (reset, I/O error, protocol error).</summary>
+    Reset,
+
+    /// <summary>A keepalive ping got no answer in time.</summary>
+    KeepAliveTimeout,
+
+    /// <summary>The owner closed it (Close or GracefulClose).</summary>
+    LocalClose,
+}
+
+/// <summary>HTTP/2 error codes (RFC 9113 §7).</summary>
+public enum Http2ErrorCode : uint
+{
+    NoError = 0x0,
+    ProtocolError = 0x1,
+    InternalError = 0x2,
+    FlowControlError = 0x3,
+    SettingsTimeout = 0x4,
+    StreamClosed = 0x5,
+    FrameSizeError = 0x6,
+    RefusedStream = 0x7,
+    Cancel = 0x8,
+    CompressionError = 0x9,
+    ConnectError = 0xa,
+    EnhanceYourCalm = 0xb,
+    InadequateSecurity = 0xc,
+    Http11Required = 0xd,
+}

@@ -1,0 +1,49 @@
+namespace ActorChannel.Transport;
+
+/// <summary>
+/// One HTTP/2 connection to one address, owned by one subchannel. It never dials a second socket
+/// by itself: once the connection is gone, calls fail fast with UNAVAILABLE (not processed) and the
+/// owner decides when to make a new transport.
+/// </summary>
+public interface IClientTransport : IAsyncDisposable
+{
+    TransportAddress Address { get; }
+
+    /// <summary>Calls on this connection only.</summary>
+    CallInvoker Invoker { get; }
+
+    /// <summary>Calls started and not yet finished.</summary>
+    int ActiveCalls { get; }
+
+    /// <summary>
+    /// Dials the socket (and TLS) and sends the HTTP/2 preface. Completes when the connection is
+    /// usable; throws <see cref="TransportConnectException"/> on failure or when <paramref name="cancellationToken"/>
+    /// (the connect deadline, which the owner controls) fires.
+    /// </summary>
+    Task ConnectAsync(CancellationToken cancellationToken);
+
+    /// <summary>No new calls; calls in flight finish; then the socket closes (Closed with LocalClose).</summary>
+    void GracefulClose();
+
+    /// <summary>Every call in flight fails with UNAVAILABLE and the socket is released.</summary>
+    ValueTask CloseAsync();
+}
+
+/// <summary>Makes transports; the channel's only way to the network, so tests can put a fake behind it.</summary>
+public interface IClientTransportFactory
+{
+    /// <param name="observer">Told of every <see cref="ConnectionEvent"/> of the new transport, from transport threads.</param>
+    IClientTransport Create(TransportAddress address, TransportOptions options, Action<ConnectionEvent> observer);
+}
+
+/// <summary>A connect attempt failed. <see cref="IsTemporary"/> is false for errors retrying will not fix (e.g. a certificate the client rejects).</summary>
+public sealed class TransportConnectException : Exception
+{
+    public TransportConnectException(string message, Exception? inner = null, bool isTemporary = true)
+        : base(message, inner)
+    {
+        IsTemporary = isTemporary;
+    }
+
+    public bool IsTemporary { get; }
+}

@@ -1,0 +1,1 @@
+namespace ActorChannel.Actors.Tests; public class Smoke { [Xunit.Fact] public void Ok() {} }

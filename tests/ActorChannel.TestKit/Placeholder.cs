@@ -1,0 +1,1 @@
+namespace ActorChannel.TestKit; internal static class Placeholder {}
