@@ -1,0 +1,1 @@
+namespace ActorChannel.Host.Tests; public class Smoke { [Xunit.Fact] public void Builds() { } }

@@ -1,0 +1,1 @@
+namespace ActorChannel.Interop.Tests; public class Smoke { [Xunit.Fact] public void Builds() { } }
