@@ -1,5 +1,0 @@
-namespace ActorChannel;
-
-internal static class Placeholder
-{
-}
