@@ -27,10 +27,13 @@ public static class GrpcCompression
     }
 
     /// <summary>Decompresses, refusing output larger than <paramref name="maxLength"/> (a zip bomb must not get past the receive limit).</summary>
-    public static byte[] Decompress(string encoding, byte[] data, int? maxLength)
+    public static byte[] Decompress(string encoding, byte[] data, int? maxLength) => Decompress(encoding, data, data.Length, maxLength);
+
+    /// <summary>Decompresses the first <paramref name="length"/> bytes of <paramref name="data"/>.</summary>
+    public static byte[] Decompress(string encoding, byte[] data, int length, int? maxLength)
     {
         RequireGzip(encoding);
-        using var gz = new GZipStream(new MemoryStream(data), CompressionMode.Decompress);
+        using var gz = new GZipStream(new MemoryStream(data, 0, length, writable: false), CompressionMode.Decompress);
         using var output = new MemoryStream();
         var buffer = new byte[16 * 1024];
         int n;
