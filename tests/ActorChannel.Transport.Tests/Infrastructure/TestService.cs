@@ -20,7 +20,7 @@ public sealed class TestService
     /// <summary>Released by the test to let "Hang" calls finish with OK.</summary>
     public TaskCompletionSource ReleaseHang { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Dictionary<string, string> LastRequestHeaders { get; } = new();
+    public Dictionary<string, string> LastRequestHeaders { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public void Map(IEndpointRouteBuilder app)
     {
@@ -37,6 +37,7 @@ public sealed class TestService
             }
 
             StartResponse(ctx);
+            ctx.Response.Headers["x-request-encoding"] = ctx.Request.Headers["grpc-encoding"].ToString();
             foreach (var h in ctx.Request.Headers.Where(h => h.Key.StartsWith("x-", StringComparison.Ordinal)))
             {
                 if (h.Key.EndsWith("-bin", StringComparison.Ordinal))
