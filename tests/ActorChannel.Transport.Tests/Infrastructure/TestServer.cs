@@ -22,9 +22,11 @@ public sealed class TestServer : IAsyncDisposable
 
     public int Port { get; private set; }
 
-    public TransportAddress Address => TransportAddress.Tcp("127.0.0.1", Port);
+    public string? UnixPath { get; private set; }
 
-    public static async Task<TestServer> StartAsync(Action<IEndpointRouteBuilder> map, X509Certificate2? certificate = null)
+    public TransportAddress Address => UnixPath is null ? TransportAddress.Tcp("127.0.0.1", Port) : TransportAddress.Unix(UnixPath);
+
+    public static async Task<TestServer> StartAsync(Action<IEndpointRouteBuilder> map, X509Certificate2? certificate = null, string? unixPath = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -32,7 +34,7 @@ public sealed class TestServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = null;
-            k.Listen(IPAddress.Loopback, 0, listen =>
+            void Configure(ListenOptions listen)
             {
                 listen.Protocols = HttpProtocols.Http2;
                 listen.Use(next => async connection =>
@@ -48,15 +50,29 @@ public sealed class TestServer : IAsyncDisposable
                 {
                     listen.UseHttps(certificate);
                 }
-            });
+            }
+
+            if (unixPath is null)
+            {
+                k.Listen(IPAddress.Loopback, 0, Configure);
+            }
+            else
+            {
+                k.ListenUnixSocket(unixPath, Configure);
+            }
         });
         builder.Services.AddRouting();
         var app = builder.Build();
         server = new TestServer(app);
         map(app);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Port = new Uri(address).Port;
+        if (unixPath is null)
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            server.Port = new Uri(address).Port;
+        }
+
+        server.UnixPath = unixPath;
         return server;
     }
 
