@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 
@@ -9,17 +8,26 @@ namespace ActorChannel.Transport;
 /// headers, reads length-prefixed messages, and ends with the trailers' status. The unary path
 /// avoids everything it can do without: one pooled request buffer, pooled receive buffers.
 /// </summary>
-internal sealed partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
+internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
 {
     private readonly Method<TRequest, TResponse> _method;
     private HttpRequestMessage? _request;
     private string? _responseEncoding;
-    private TResponse _message = default!;
+    private bool _compressRequests;
 
     public GrpcCall(HttpClientTransport transport, Method<TRequest, TResponse> method, CallOptions options)
-        : base(transport, method.ServiceName, method.Name, method.FullName, options) =>
+        : base(transport, options) =>
         _method = method;
 
+    /// <summary>The message the last successful <see cref="ReadMessageAsync"/> read.</summary>
+    protected TResponse LastMessage { get; private set; } = default!;
+
+    protected bool CompressRequests => _compressRequests;
+
+    /// <summary>
+    /// The whole unary call in one async method (one state machine): send, check headers, read the
+    /// one message, read the trailers.
+    /// </summary>
     public async Task<TResponse> UnaryAsync(TRequest request)
     {
         if (Start() is { } early)
@@ -30,12 +38,35 @@ internal sealed partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
         try
         {
             var send = CreateRequest(CreateUnaryContent(request));
-            if (!await SendAsync(send).ConfigureAwait(false))
+            if (Options.Credentials is { } credentials)
+            {
+                await ApplyCredentialsAsync(credentials, send).ConfigureAwait(false);
+            }
+
+            var response = await Transport.Http.SendAsync(send, CallToken).ConfigureAwait(false);
+            if (!HeadersReceived(response))
+            {
+                throw CurrentException();
+            }
+
+            if (!CheckResponseHeaders(response))
             {
                 throw Fail(new Status(StatusCode.Internal, "The server ended the unary call with OK but sent no response message."));
             }
 
-            return await ReadSingleResponseAsync().ConfigureAwait(false);
+            var body = await response.Content.ReadAsStreamAsync(CallToken).ConfigureAwait(false);
+            if (!await ReadMessageAsync(body).ConfigureAwait(false))
+            {
+                throw NoMessage(response);
+            }
+
+            var result = LastMessage;
+            if (await ReadMessageAsync(body).ConfigureAwait(false))
+            {
+                throw Fail(new Status(StatusCode.Internal, "The server sent more than one response message to a call that expects one."));
+            }
+
+            return FinishFromTrailers(response.TrailingHeaders).Code == StatusCode.OK ? result : throw CurrentException();
         }
         catch (Exception ex) when (ex is not RpcException)
         {
@@ -43,48 +74,57 @@ internal sealed partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
         }
     }
 
-    /// <summary>Reads the one response of a unary or client-streaming call, then the trailers.</summary>
-    private async Task<TResponse> ReadSingleResponseAsync()
+    /// <summary>Reads the one response of a client-streaming call, then the trailers.</summary>
+    protected async Task<TResponse> ReadSingleResponseAsync()
     {
-        var body = await Response!.Content.ReadAsStreamAsync(CallToken).ConfigureAwait(false);
+        var response = Response!;
+        var body = await response.Content.ReadAsStreamAsync(CallToken).ConfigureAwait(false);
         if (!await ReadMessageAsync(body).ConfigureAwait(false))
         {
-            if (FinishFromTrailers(Response.TrailingHeaders).Code == StatusCode.OK)
-            {
-                throw Fail(new Status(StatusCode.Internal, "The server ended the call with OK but sent no response message."));
-            }
-
-            throw CurrentException();
+            throw NoMessage(response);
         }
 
-        var response = _message;
+        var result = LastMessage;
         if (await ReadMessageAsync(body).ConfigureAwait(false))
         {
             throw Fail(new Status(StatusCode.Internal, "The server sent more than one response message to a call that expects one."));
         }
 
-        return FinishFromTrailers(Response.TrailingHeaders).Code == StatusCode.OK ? response : throw CurrentException();
+        return FinishFromTrailers(response.TrailingHeaders).Code == StatusCode.OK ? result : throw CurrentException();
     }
 
-    protected override void OnFinished()
+    private RpcException NoMessage(HttpResponseMessage response) =>
+        FinishFromTrailers(response.TrailingHeaders).Code == StatusCode.OK
+            ? Fail(new Status(StatusCode.Internal, "The server ended the call with OK but sent no response message."))
+            : CurrentException();
+
+    /// <summary>Counts the call in, arms deadline and cancellation, and checks the requested compression.</summary>
+    protected RpcException? Start()
     {
-        _requestContent?.Abort();
-        _request?.Dispose();
+        if (Begin() is { } early)
+        {
+            return early;
+        }
+
+        switch (Options.Compression)
+        {
+            case null or "" or GrpcCompression.Identity:
+                return null;
+            case GrpcCompression.Gzip:
+                _compressRequests = true;
+                return null;
+            default:
+                return Fail(new Status(StatusCode.Internal, $"Request compression '{Options.Compression}' is not supported (supported: {GrpcCompression.Gzip})."));
+        }
     }
 
-    private HttpContent CreateUnaryContent(TRequest message)
-    {
-        var payload = Serialize(message);
-        var framed = ArrayPool<byte>.Shared.Rent(payload.Length + GrpcFraming.HeaderSize);
-        GrpcFraming.WriteHeader(framed, _compressRequests, payload.Length);
-        payload.CopyTo(framed.AsSpan(GrpcFraming.HeaderSize));
-        return new UnaryRequestContent(framed, payload.Length + GrpcFraming.HeaderSize);
-    }
+    protected override void OnFinished() => _request?.Dispose();
 
-    private bool _compressRequests;
+    protected HttpContent CreateUnaryContent(TRequest message) =>
+        new UnaryRequestContent(GrpcFraming.Frame(Serialize(message), _compressRequests));
 
     /// <summary>Serializes, checks the send limit, and compresses if the call asked for it.</summary>
-    private byte[] Serialize(TRequest message)
+    protected byte[] Serialize(TRequest message)
     {
         byte[] payload;
         try
@@ -104,9 +144,9 @@ internal sealed partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
         return _compressRequests ? GrpcCompression.Compress(GrpcCompression.Gzip, payload) : payload;
     }
 
-    private HttpRequestMessage CreateRequest(HttpContent content)
+    protected HttpRequestMessage CreateRequest(HttpContent content)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, Transport.UriFor(Path))
+        var request = new HttpRequestMessage(HttpMethod.Post, Transport.UriFor(_method.FullName))
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
@@ -154,7 +194,7 @@ internal sealed partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
     }
 
     /// <summary>Sends the request and checks the response headers: true when messages follow, false for an OK Trailers-Only response.</summary>
-    private async Task<bool> SendAsync(HttpRequestMessage request)
+    protected async Task<bool> SendAsync(HttpRequestMessage request)
     {
         HttpResponseMessage response;
         try
@@ -213,10 +253,10 @@ internal sealed partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
         }
 
         var metadata = new Metadata();
-        var serviceUrl = (Transport.IsSecure ? "https://" : "http://") + Transport.Authority + "/" + ServiceName;
+        var serviceUrl = (Transport.IsSecure ? "https://" : "http://") + Transport.Authority + "/" + _method.ServiceName;
         try
         {
-            await credentials.ApplyAsync(new CallCredentialsContext(serviceUrl, MethodName), metadata, CallToken).ConfigureAwait(false);
+            await credentials.ApplyAsync(new CallCredentialsContext(serviceUrl, _method.Name), metadata, CallToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

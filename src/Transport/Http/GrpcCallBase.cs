@@ -8,7 +8,7 @@ namespace ActorChannel.Transport;
 /// </summary>
 internal abstract partial class GrpcCallBase : ICallState
 {
-    private readonly CancellationTokenSource _cts = new();
+    private CancellationTokenSource? _cts;
     private ITimer? _deadlineTimer;
     private CancellationTokenRegistration _userCancel;
     private TaskCompletionSource<Metadata>? _headersTcs;
@@ -20,26 +20,17 @@ internal abstract partial class GrpcCallBase : ICallState
     private int _finished;
     private bool _counted;
 
-    protected GrpcCallBase(HttpClientTransport transport, string serviceName, string methodName, string path, CallOptions options)
+    protected GrpcCallBase(HttpClientTransport transport, CallOptions options)
     {
         Transport = transport;
-        ServiceName = serviceName;
-        MethodName = methodName;
-        Path = path;
         Options = options;
     }
 
     protected HttpClientTransport Transport { get; }
 
-    protected string ServiceName { get; }
-
-    protected string MethodName { get; }
-
-    protected string Path { get; }
-
     protected CallOptions Options { get; }
 
-    protected CancellationToken CallToken => _cts.Token;
+    protected CancellationToken CallToken => _cts?.Token ?? CancellationToken.None;
 
     private HttpResponseMessage? _response;
 
@@ -105,6 +96,7 @@ internal abstract partial class GrpcCallBase : ICallState
         }
 
         _counted = true;
+        _cts = Transport.RentCancellation();
         if (Options.Deadline is { } deadline)
         {
             var time = Transport.Options.TimeProvider;
@@ -159,7 +151,7 @@ internal abstract partial class GrpcCallBase : ICallState
         _notProcessed = notProcessed;
         if (status.Code != StatusCode.OK)
         {
-            _cts.Cancel();
+            _cts?.Cancel();
         }
 
         _deadlineTimer?.Dispose();
@@ -169,6 +161,12 @@ internal abstract partial class GrpcCallBase : ICallState
         if (_counted)
         {
             Transport.EndCall();
+        }
+
+        // Only a call that ended normally has a source nobody will cancel any more: reuse it.
+        if (status.Code == StatusCode.OK && trailers is not null && CanReuseCancellation && _cts is { } cts)
+        {
+            Transport.ReturnCancellation(cts);
         }
 
         lock (this)
@@ -181,6 +179,9 @@ internal abstract partial class GrpcCallBase : ICallState
 
         return true;
     }
+
+    /// <summary>False while something of the call may still hold its token after the status is known (a streaming request body).</summary>
+    protected virtual bool CanReuseCancellation => true;
 
     /// <summary>Releases kind-specific resources (request bodies) when the call ends.</summary>
     protected virtual void OnFinished()

@@ -1,34 +1,20 @@
-using System.Buffers;
 using System.Net;
 
 namespace ActorChannel.Transport;
 
-/// <summary>The body of a unary or server-streaming request: one framed message in a pooled buffer.</summary>
+/// <summary>The body of a unary or server-streaming request: one framed message.</summary>
 internal sealed class UnaryRequestContent : HttpContent
 {
-    private byte[]? _buffer;
-    private readonly int _length;
+    private readonly byte[] _framed;
 
-    public UnaryRequestContent(byte[] pooledBuffer, int length)
+    public UnaryRequestContent(byte[] framed)
     {
-        _buffer = pooledBuffer;
-        _length = length;
+        _framed = framed;
         Headers.TryAddWithoutValidation("Content-Type", GrpcProtocol.ContentType);
     }
 
-    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
-    {
-        // Taken once: the buffer goes back to the pool only after the handler has copied it out.
-        var buffer = Interlocked.Exchange(ref _buffer, null) ?? throw new InvalidOperationException("The gRPC request body was already sent once; it is not sent twice.");
-        try
-        {
-            await stream.WriteAsync(buffer.AsMemory(0, _length), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
+        stream.WriteAsync(_framed, 0, _framed.Length, cancellationToken);
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
@@ -37,16 +23,6 @@ internal sealed class UnaryRequestContent : HttpContent
     {
         length = 0;
         return false;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing && Interlocked.Exchange(ref _buffer, null) is { } unused)
-        {
-            ArrayPool<byte>.Shared.Return(unused);
-        }
-
-        base.Dispose(disposing);
     }
 }
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ActorChannel.Transport;
 
 /// <summary>How the observed stream ended, as the read path saw it.</summary>
@@ -39,12 +41,30 @@ internal sealed class Http2FrameObserverStream : Stream
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ValueTask<int> read;
+        try
+        {
+            read = _inner.ReadAsync(buffer, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            End(StreamEnd.Error, ex);
+            throw;
+        }
+
+        // Most reads of a busy connection complete at once: observe them without an async frame.
+        return read.IsCompletedSuccessfully ? new ValueTask<int>(Observe(buffer.Span, read.Result)) : AwaitReadAsync(read, buffer);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> AwaitReadAsync(ValueTask<int> read, Memory<byte> buffer)
     {
         int n;
         try
         {
-            n = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            n = await read.ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -26,6 +26,7 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
     private readonly SocketsHttpHandler _handler;
     private readonly ConcurrentDictionary<string, Uri> _uris = new(StringComparer.Ordinal);
     private readonly string _authority;
+    private readonly CancellationPool _cancellations = new();
     private Stream? _pending;
     private Http2FrameObserverStream? _observed;
     private int _state;
@@ -187,6 +188,10 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
             CloseIfDrained();
         }
     }
+
+    internal CancellationTokenSource RentCancellation() => _cancellations.Rent();
+
+    internal void ReturnCancellation(CancellationTokenSource cts) => _cancellations.Return(cts);
 
     internal Uri UriFor(string path)
     {

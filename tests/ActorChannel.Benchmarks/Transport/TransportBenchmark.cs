@@ -53,6 +53,23 @@ public static class TransportBenchmark
                 ("HttpClientTransport", () => UnaryClients.CallAsync(transport.Invoker)),
             };
 
+            if (ArgText(args, "--profile") is { } profiled)
+            {
+                using var sampler = new AllocationSampler();
+                var (name, call) = variants.First(v => v.Name.StartsWith(profiled, StringComparison.OrdinalIgnoreCase));
+                await ClosedLoop.RunAsync(name, 1, TimeSpan.FromSeconds(warmup), call);
+                sampler.Enabled = true;
+                var r = await ClosedLoop.RunAsync(name, 1, TimeSpan.FromSeconds(seconds), call);
+                sampler.Enabled = false;
+                Console.WriteLine(Row(r));
+                foreach (var (type, bytes) in sampler.Top(40))
+                {
+                    Console.WriteLine($"{bytes / (double)r.Calls,8:0.0} B/call  {type}");
+                }
+
+                return 0;
+            }
+
             foreach (var n in callers)
             {
                 for (var round = 0; round < rounds; round++)
