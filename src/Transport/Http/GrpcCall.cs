@@ -227,6 +227,7 @@ internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
         if ((isGrpc || httpStatus == 200) && HeaderValue(response.Headers, GrpcProtocol.StatusHeader) is not null)
         {
             // Trailers-Only: the status is in the headers and no body follows.
+            PublishHeaders(response);
             return FinishFromTrailers(response.Headers).Code == StatusCode.OK ? false : throw CurrentException();
         }
 
@@ -241,6 +242,7 @@ internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
             throw Fail(new Status(StatusCode.Internal, $"The server compressed its response with grpc-encoding '{encoding}', which this client does not support (supported: {GrpcCompression.AcceptEncoding})."));
         }
 
+        PublishHeaders(response);
         _responseEncoding = encoding is null || string.Equals(encoding, GrpcCompression.Identity, StringComparison.OrdinalIgnoreCase) ? null : encoding;
         return true;
     }

@@ -119,7 +119,7 @@ internal abstract partial class GrpcCallBase : ICallState
         return null;
     }
 
-    /// <summary>The response headers arrived (also for Trailers-Only responses). False if the call ended meanwhile (the response is then disposed).</summary>
+    /// <summary>The response arrived: the call owns it now. False if the call ended meanwhile (the response is then disposed).</summary>
     protected bool HeadersReceived(HttpResponseMessage response)
     {
         Interlocked.Exchange(ref _response, response);
@@ -129,13 +129,17 @@ internal abstract partial class GrpcCallBase : ICallState
             return false;
         }
 
+        return true;
+    }
+
+    /// <summary>The response is a gRPC one (or Trailers-Only): its headers become the call's response headers.</summary>
+    protected void PublishHeaders(HttpResponseMessage response)
+    {
         lock (this)
         {
             _responseHeaders = response.Headers;
             _headersTcs?.TrySetResult(ToMetadata(response.Headers));
         }
-
-        return true;
     }
 
     /// <summary>Sets the final status once; an abnormal end cancels what is in flight (RST_STREAM CANCEL) and frees the stream.</summary>

@@ -104,6 +104,23 @@ public sealed class RawServer : IAsyncDisposable
         _ = DrainAsync(s, ct);
     }
 
+    /// <summary>Sends SETTINGS and ACK, then hands each client frame's type and stream id to <paramref name="onFrame"/>.</summary>
+    public static async Task ServeFramesAsync(NetworkStream s, Func<byte, int, Task> onFrame, CancellationToken ct)
+    {
+        var preface = new byte[24];
+        await s.ReadExactlyAsync(preface, ct);
+        await WriteFrameAsync(s, Settings, 0, 0, [], ct);
+        await WriteFrameAsync(s, Settings, 0x1, 0, [], ct);
+        var header = new byte[9];
+        while (true)
+        {
+            await s.ReadExactlyAsync(header, ct);
+            var length = (header[0] << 16) | (header[1] << 8) | header[2];
+            await s.ReadExactlyAsync(new byte[length], ct);
+            await onFrame(header[3], BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(5)) & 0x7FFFFFFF);
+        }
+    }
+
     public static Task WriteFrameAsync(NetworkStream s, byte type, byte flags, int streamId, byte[] payload, CancellationToken ct)
     {
         var frame = new byte[9 + payload.Length];
