@@ -11,7 +11,6 @@ namespace ActorChannel.Transport;
 internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
 {
     private readonly Method<TRequest, TResponse> _method;
-    private HttpRequestMessage? _request;
     private string? _responseEncoding;
     private bool _compressRequests;
 
@@ -118,8 +117,6 @@ internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
         }
     }
 
-    protected override void OnFinished() => _request?.Dispose();
-
     protected HttpContent CreateUnaryContent(TRequest message) =>
         new UnaryRequestContent(GrpcFraming.Frame(Serialize(message), _compressRequests));
 
@@ -152,7 +149,6 @@ internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Content = content,
         };
-        _request = request;
         var headers = request.Headers;
         if (Transport.HostHeader is { } host)
         {
