@@ -13,6 +13,10 @@ public sealed class Marshaller<T>
 
     public Func<T, byte[]> Serializer { get; }
 
+    /// <summary>
+    /// Reads a message from its bytes. The memory is valid only while the deserializer runs (the
+    /// transport reads into pooled buffers); copy whatever the message must keep.
+    /// </summary>
     public Func<ReadOnlyMemory<byte>, T> Deserializer { get; }
 }
 

@@ -8,6 +8,9 @@ namespace ActorChannel.Transport;
 /// </summary>
 internal abstract partial class GrpcCallBase : ICallState
 {
+    private const int Finishing = 1;
+    private const int Finished = 2;
+
     private CancellationTokenSource? _cts;
     private ITimer? _deadlineTimer;
     private CancellationTokenRegistration _userCancel;
@@ -66,7 +69,7 @@ internal abstract partial class GrpcCallBase : ICallState
     }
 
     public Status GetStatus() =>
-        IsFinished ? _status : throw new InvalidOperationException("The call's status is not available until the call has completed.");
+        IsFinished ? FinalStatus() : throw new InvalidOperationException("The call's status is not available until the call has completed.");
 
     public Metadata GetTrailers()
     {
@@ -75,6 +78,7 @@ internal abstract partial class GrpcCallBase : ICallState
             throw new InvalidOperationException("The call's trailers are not available until the call has completed.");
         }
 
+        FinalStatus();
         lock (this)
         {
             return _trailers ??= _trailerSource is null ? new Metadata() : ToMetadata(_trailerSource);
@@ -145,7 +149,7 @@ internal abstract partial class GrpcCallBase : ICallState
     /// <summary>Sets the final status once; an abnormal end cancels what is in flight (RST_STREAM CANCEL) and frees the stream.</summary>
     protected bool TryFinish(Status status, HttpHeaders? trailers, bool notProcessed)
     {
-        if (Interlocked.Exchange(ref _finished, 1) != 0)
+        if (Interlocked.CompareExchange(ref _finished, Finishing, 0) != 0)
         {
             return false;
         }
@@ -153,6 +157,7 @@ internal abstract partial class GrpcCallBase : ICallState
         _status = status;
         _trailerSource = trailers;
         _notProcessed = notProcessed;
+        Volatile.Write(ref _finished, Finished);
         if (status.Code != StatusCode.OK)
         {
             _cts?.Cancel();
@@ -210,8 +215,23 @@ internal abstract partial class GrpcCallBase : ICallState
         return CurrentException();
     }
 
-    protected RpcException CurrentException() =>
-        new(_status, _trailerSource is null ? null : GetTrailers(), _notProcessed);
+    protected RpcException CurrentException()
+    {
+        var status = FinalStatus();
+        return new(status, _trailerSource is null ? null : GetTrailers(), _notProcessed);
+    }
+
+    /// <summary>The final status; if another thread is just setting it, waits the few instructions until it has.</summary>
+    private Status FinalStatus()
+    {
+        var spin = default(SpinWait);
+        while (Volatile.Read(ref _finished) == Finishing)
+        {
+            spin.SpinOnce();
+        }
+
+        return _status;
+    }
 
     /// <summary>Ends a call from its trailers (or Trailers-Only headers): grpc-status and grpc-message.</summary>
     protected Status FinishFromTrailers(HttpHeaders trailers)
@@ -221,7 +241,7 @@ internal abstract partial class GrpcCallBase : ICallState
             ? new Status(StatusCode.Unknown, "The server's response has no valid grpc-status" + (HeaderValue(trailers, GrpcProtocol.StatusHeader) is { } bad ? $" ('{bad}')." : "."))
             : new Status(code.Value, GrpcMessageEncoding.Decode(HeaderValue(trailers, GrpcProtocol.MessageHeader)));
         TryFinish(status, trailers, false);
-        return _status;
+        return FinalStatus();
     }
 
     internal bool DeadlinePassed => Options.Deadline is { } d && Transport.Options.TimeProvider.GetUtcNow() >= d;
