@@ -52,10 +52,12 @@ internal abstract partial class GrpcCallBase : ICallState
             {
                 if (_headersTcs is null)
                 {
-                    _headersTcs = new TaskCompletionSource<Metadata>(TaskCreationOptions.RunContinuationsAsynchronously);
-                    if (_responseHeaders is not null)
+                    // Published before the headers or the end are checked: PublishHeaders and TryFinish
+                    // look at the TCS without the lock, after writing what they publish.
+                    Interlocked.Exchange(ref _headersTcs, new TaskCompletionSource<Metadata>(TaskCreationOptions.RunContinuationsAsynchronously));
+                    if (Volatile.Read(ref _responseHeaders) is { } headers)
                     {
-                        _headersTcs.TrySetResult(ToMetadata(_responseHeaders));
+                        _headersTcs.TrySetResult(ToMetadata(headers));
                     }
                     else if (IsFinished)
                     {
@@ -139,10 +141,10 @@ internal abstract partial class GrpcCallBase : ICallState
     /// <summary>The response is a gRPC one (or Trailers-Only): its headers become the call's response headers.</summary>
     protected void PublishHeaders(HttpResponseMessage response)
     {
-        lock (this)
+        Interlocked.Exchange(ref _responseHeaders, response.Headers);
+        if (Volatile.Read(ref _headersTcs) is { } tcs)
         {
-            _responseHeaders = response.Headers;
-            _headersTcs?.TrySetResult(ToMetadata(response.Headers));
+            tcs.TrySetResult(ToMetadata(response.Headers));
         }
     }
 
@@ -178,12 +180,9 @@ internal abstract partial class GrpcCallBase : ICallState
             Transport.ReturnCancellation(cts);
         }
 
-        lock (this)
+        if (Volatile.Read(ref _headersTcs) is { Task.IsCompleted: false } tcs)
         {
-            if (_headersTcs is { Task.IsCompleted: false } tcs)
-            {
-                tcs.TrySetException(CurrentException());
-            }
+            tcs.TrySetException(CurrentException());
         }
 
         return true;
