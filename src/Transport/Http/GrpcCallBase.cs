@@ -233,12 +233,14 @@ internal abstract partial class GrpcCallBase : ICallState
     }
 
     /// <summary>Ends a call from its trailers (or Trailers-Only headers): grpc-status and grpc-message.</summary>
-    protected Status FinishFromTrailers(HttpHeaders trailers)
+    protected Status FinishFromTrailers(HttpHeaders trailers) => FinishFromTrailers(trailers, GrpcHeaderScan.Of(trailers));
+
+    protected Status FinishFromTrailers(HttpHeaders trailers, GrpcHeaderScan grpc)
     {
-        var code = StatusMapping.ParseGrpcStatus(HeaderValue(trailers, GrpcProtocol.StatusHeader));
+        var code = StatusMapping.ParseGrpcStatus(grpc.Status);
         var status = code is null
-            ? new Status(StatusCode.Unknown, "The server's response has no valid grpc-status" + (HeaderValue(trailers, GrpcProtocol.StatusHeader) is { } bad ? $" ('{bad}')." : "."))
-            : new Status(code.Value, GrpcMessageEncoding.Decode(HeaderValue(trailers, GrpcProtocol.MessageHeader)));
+            ? new Status(StatusCode.Unknown, "The server's response has no valid grpc-status" + (grpc.Status is { } bad ? $" ('{bad}')." : "."))
+            : new Status(code.Value, GrpcMessageEncoding.Decode(grpc.Message));
         TryFinish(status, trailers, false);
         return FinalStatus();
     }

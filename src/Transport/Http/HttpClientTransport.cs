@@ -23,7 +23,6 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
 
     private readonly Action<ConnectionEvent> _observer;
     private readonly object _gate = new();
-    private readonly SocketsHttpHandler _handler;
     private readonly ConcurrentDictionary<string, UriEntry> _uris = new(StringComparer.Ordinal);
     private UriEntry? _lastUri;
     private readonly string _authority;
@@ -38,6 +37,15 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
     private long _lastReadTimestamp;
 
     public HttpClientTransport(TransportAddress address, TransportOptions options, Action<ConnectionEvent> observer)
+        : this(address, options, observer, null)
+    {
+    }
+
+    /// <summary>
+    /// With <paramref name="handlerForTests"/>, calls go to that handler instead of a socket and the
+    /// transport counts as connected at once: for measuring the call layer alone.
+    /// </summary>
+    internal HttpClientTransport(TransportAddress address, TransportOptions options, Action<ConnectionEvent> observer, HttpMessageHandler? handlerForTests)
     {
         Address = address ?? throw new ArgumentNullException(nameof(address));
         Options = options ?? throw new ArgumentNullException(nameof(options));
@@ -57,9 +65,12 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
             HostHeader = _authority;
         }
 
-        _handler = CreateHandler(options);
-        Http = new HttpMessageInvoker(_handler, disposeHandler: true);
+        Http = new HttpMessageInvoker(handlerForTests ?? CreateHandler(options), disposeHandler: true);
         Invoker = new TransportCallInvoker(this);
+        if (handlerForTests is not null)
+        {
+            _state = StateReady;
+        }
     }
 
     public TransportAddress Address { get; }

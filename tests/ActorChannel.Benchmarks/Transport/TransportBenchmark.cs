@@ -7,7 +7,8 @@ namespace ActorChannel.Benchmarks.Transport;
 /// <summary>
 /// Closed-loop unary benchmark of the transport beside a bare HttpMessageInvoker (the floor) and the
 /// floor plus the HTTP/2 frame observer, against a Kestrel h2c Greeter.
-/// <c>dotnet run -c Release --project tests/ActorChannel.Benchmarks -- transport [--seconds 10] [--warmup 2] [--rounds 2] [--callers 1,16] [--server inproc|child]</c>.
+/// <c>dotnet run -c Release --project tests/ActorChannel.Benchmarks -- transport [--seconds 10] [--warmup 2] [--rounds 2] [--callers 1,16] [--server inproc|child]</c>;
+/// <c>... -- transport layer</c> runs <see cref="CallLayerBenchmark"/> (BenchmarkDotNet, no network).
 /// With <c>--server child</c> the Greeter runs in a child process, so the allocation figures are the client's alone.
 /// </summary>
 public static class TransportBenchmark
@@ -17,6 +18,12 @@ public static class TransportBenchmark
         if (args.Length > 0 && args[0] == "serve")
         {
             return await ServeAsync();
+        }
+
+        if (args.Length > 0 && args[0] == "layer")
+        {
+            BenchmarkDotNet.Running.BenchmarkRunner.Run<CallLayerBenchmark>(args: args[1..]);
+            return 0;
         }
 
         var seconds = Arg(args, "--seconds", 10.0);
