@@ -58,18 +58,30 @@ internal sealed class PickerSlot
     /// </summary>
     public ValueTask<IClientTransport> PickAsync(in PickInfo info, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
-        var signal = Volatile.Read(ref _next);
+        if (TryPick(in info, out var transport))
+        {
+            return new ValueTask<IClientTransport>(transport);
+        }
+
+        return new ValueTask<IClientTransport>(PickSlowAsync(info, deadline, cancellationToken, Volatile.Read(ref _next), Volatile.Read(ref _picker)));
+    }
+
+    /// <summary>The hot path: the current picker's choice when it is READY right now; allocates nothing.</summary>
+    public bool TryPick(in PickInfo info, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IClientTransport? transport)
+    {
         var picker = Volatile.Read(ref _picker);
         if (picker is not null)
         {
             var result = picker.Pick(in info);
-            if (result.Kind == PickKind.Complete && result.Subchannel!.ReadyTransport is { } transport)
+            if (result.Kind == PickKind.Complete && result.Subchannel!.ReadyTransport is { } ready)
             {
-                return new ValueTask<IClientTransport>(transport);
+                transport = ready;
+                return true;
             }
         }
 
-        return new ValueTask<IClientTransport>(PickSlowAsync(info, deadline, cancellationToken, signal, picker));
+        transport = null;
+        return false;
     }
 
     private async Task<IClientTransport> PickSlowAsync(PickInfo info, DateTimeOffset? deadline, CancellationToken cancellationToken, TaskCompletionSource signal, Picker? picker)
