@@ -172,12 +172,12 @@ internal sealed class PickerSlot
         };
     }
 
-    private string DescribeFailure(string connectionError)
+    private string DescribeFailure(string failure)
     {
         var resolver = ResolverError;
-        return resolver is null
-            ? "last connection error: " + connectionError
-            : "last connection error: " + connectionError + "; last resolver error: " + resolver;
+        return resolver is null || failure.Contains(resolver, StringComparison.Ordinal)
+            ? failure
+            : failure + "; last resolver error: " + resolver;
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

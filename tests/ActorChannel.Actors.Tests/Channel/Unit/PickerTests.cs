@@ -86,7 +86,7 @@ public class PickerTests
     public async Task Failing_picker_fails_fast_calls_and_keeps_wait_for_ready_calls_waiting()
     {
         var slot = new PickerSlot(TimeProvider.System) { ResolverError = "no such host" };
-        slot.Publish(new FailurePicker(new Status(StatusCode.Unavailable, "connection refused")));
+        slot.Publish(new FailurePicker(new Status(StatusCode.Unavailable, "last connection error: connection refused")));
         var e = await Assert.ThrowsAsync<RpcException>(async () => await slot.PickAsync(FailFast, null, default));
         Assert.Equal(StatusCode.Unavailable, e.StatusCode);
         Assert.Equal("last connection error: connection refused; last resolver error: no such host", e.Status.Detail);
