@@ -1,9 +1,9 @@
-using ActorChannel.Channel.Balancing;
-using ActorChannel.Channel.Config;
+using ActorChannel.Client.Balancing;
+using ActorChannel.Client.Config;
 using ActorChannel.Resolution;
 using ActorChannel.Transport;
 
-namespace ActorChannel.Channel;
+namespace ActorChannel.Client;
 
 /// <summary>Dial's checks (grpc-go's, plus our own settings); each failure names the bad option.</summary>
 internal static class DialValidation

@@ -1,13 +1,13 @@
 using System.Runtime.ExceptionServices;
-using ActorChannel.Channel.Actors;
-using ActorChannel.Channel.Connectivity;
-using ActorChannel.Channel.Protocol;
+using ActorChannel.Client.Actors;
+using ActorChannel.Client.Connectivity;
+using ActorChannel.Client.Protocol;
 using ActorChannel.Kernel;
 using ActorChannel.Resolution;
 using ActorChannel.Transport;
 using Microsoft.Extensions.Logging;
 
-namespace ActorChannel.Channel;
+namespace ActorChannel.Client;
 
 /// <summary>
 /// A gRPC client channel: resolves a target, balances calls over connections to its addresses and keeps them
@@ -171,7 +171,7 @@ public sealed class GrpcChannel : CallInvoker, IAsyncDisposable
     private static GrpcChannel Create(string target, GrpcChannelOptions options, TimeProvider time, Func<Props<ChannelMessage>, ActorRef<ChannelMessage>> spawn, ActorSystem? ownedSystem)
     {
         var ok = DialValidation.Check(target, options);
-        var logger = options.LoggerFactory.CreateLogger("ActorChannel.Channel");
+        var logger = options.LoggerFactory.CreateLogger("ActorChannel.Client");
         var transportOptions = new TransportOptions
         {
             Credentials = ok.Credentials,

@@ -1,11 +1,11 @@
-using ActorChannel.Channel.Actors;
-using ActorChannel.Channel.Backoff;
+using ActorChannel.Client.Actors;
+using ActorChannel.Client.Backoff;
 using ActorChannel.Resolution;
 using ActorChannel.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace ActorChannel.Channel;
+namespace ActorChannel.Client;
 
 /// <summary>Transport security and per-call credentials chosen together (grpc-go's credentials bundle).</summary>
 public sealed record CredentialsBundle(ChannelCredentials TransportCredentials, CallCredentials? CallCredentials = null);

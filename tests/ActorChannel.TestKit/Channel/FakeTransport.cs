@@ -76,7 +76,9 @@ public sealed class FakeTransport : IClientTransport
             case ConnectScript.FailScript f:
                 throw new TransportConnectException($"{Address}: {f.Message}", isTemporary: f.IsTemporary);
             case ConnectScript.HangScript:
-                var pending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                // Continuations run inline, so whoever ends the attempt (the owner's deadline, the test) sees its
+                // effects before returning: virtual-time tests stay deterministic.
+                var pending = new TaskCompletionSource();
                 lock (_gate)
                 {
                     _pendingConnect = pending;

@@ -1,13 +1,13 @@
-using ActorChannel.Channel.Balancing;
-using ActorChannel.Channel.Connectivity;
-using ActorChannel.Channel.Picking;
-using ActorChannel.Channel.Protocol;
+using ActorChannel.Client.Balancing;
+using ActorChannel.Client.Connectivity;
+using ActorChannel.Client.Picking;
+using ActorChannel.Client.Protocol;
 using ActorChannel.Kernel;
 using ActorChannel.Transport;
 using Microsoft.Extensions.Logging;
-using static ActorChannel.Channel.Protocol.BalancerMessage;
+using static ActorChannel.Client.Protocol.BalancerMessage;
 
-namespace ActorChannel.Channel.Actors;
+namespace ActorChannel.Client.Actors;
 
 /// <summary>
 /// Hosts the load-balancing policy (grpc-go's balancer wrapper): owns the subchannel actors as children, feeds

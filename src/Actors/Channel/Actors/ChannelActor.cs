@@ -1,13 +1,13 @@
-using ActorChannel.Channel.Balancing;
-using ActorChannel.Channel.Config;
-using ActorChannel.Channel.Connectivity;
-using ActorChannel.Channel.Protocol;
+using ActorChannel.Client.Balancing;
+using ActorChannel.Client.Config;
+using ActorChannel.Client.Connectivity;
+using ActorChannel.Client.Protocol;
 using ActorChannel.Kernel;
 using ActorChannel.Resolution;
 using Microsoft.Extensions.Logging;
-using static ActorChannel.Channel.Protocol.ChannelMessage;
+using static ActorChannel.Client.Protocol.ChannelMessage;
 
-namespace ActorChannel.Channel.Actors;
+namespace ActorChannel.Client.Actors;
 
 /// <summary>
 /// The channel (grpc-go's ClientConn): owns the resolver and balancer actors, applies resolver results and

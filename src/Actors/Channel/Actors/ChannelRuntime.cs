@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
-using ActorChannel.Channel.Backoff;
-using ActorChannel.Channel.Calls;
-using ActorChannel.Channel.Connectivity;
-using ActorChannel.Channel.Picking;
+using ActorChannel.Client.Backoff;
+using ActorChannel.Client.Calls;
+using ActorChannel.Client.Connectivity;
+using ActorChannel.Client.Picking;
 using ActorChannel.Transport;
 using Microsoft.Extensions.Logging;
 
-namespace ActorChannel.Channel.Actors;
+namespace ActorChannel.Client.Actors;
 
 /// <summary>One subchannel state change, as logged; tests observe them through <see cref="ChannelRuntime.OnTransition"/>.</summary>
 public sealed record SubchannelTransition(long ChannelId, long SubchannelId, TransportAddress Address, ConnectivityState From, ConnectivityState To, string Reason);

@@ -1,10 +1,10 @@
-using ActorChannel.Channel.Protocol;
+using ActorChannel.Client.Protocol;
 using ActorChannel.Kernel;
 using ActorChannel.Resolution;
 using Microsoft.Extensions.Logging;
-using static ActorChannel.Channel.Protocol.ResolverMessage;
+using static ActorChannel.Client.Protocol.ResolverMessage;
 
-namespace ActorChannel.Channel.Actors;
+namespace ActorChannel.Client.Actors;
 
 /// <summary>
 /// Where a resolver's pushed results go: the resolver is made (and its errors surface) at dial time, before its

@@ -1,12 +1,12 @@
-using ActorChannel.Channel.Connectivity;
-using ActorChannel.Channel.Picking;
-using ActorChannel.Channel.Protocol;
+using ActorChannel.Client.Connectivity;
+using ActorChannel.Client.Picking;
+using ActorChannel.Client.Protocol;
 using ActorChannel.Kernel;
 using ActorChannel.Transport;
 using Microsoft.Extensions.Logging;
-using static ActorChannel.Channel.Protocol.SubchannelMessage;
+using static ActorChannel.Client.Protocol.SubchannelMessage;
 
-namespace ActorChannel.Channel.Actors;
+namespace ActorChannel.Client.Actors;
 
 /// <summary>
 /// One address and at most one live connection (grpc-go's addrConn): IDLE → CONNECTING → READY | TRANSIENT_FAILURE;
@@ -151,6 +151,15 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
                 _handle.Publish(ConnectivityState.Idle, null);
                 CloseTransport(graceful: true);
                 MoveTo(ConnectivityState.Idle, $"GOAWAY {goAway.ErrorCode} last stream {goAway.LastStreamId}");
+                break;
+            case ConnectionEvent.GoAwayReceived goAway when _state == ConnectivityState.Connecting:
+                // The server is draining before this connection was ready: not a connection failure, so no
+                // backoff; abandon the attempt and let the balancer reconnect (likely to a fresh server).
+                Context.Timers.Cancel(ConnectDeadlineTimer);
+                _connectCts?.Cancel();
+                DisposeConnectCts();
+                CloseTransport(graceful: false);
+                MoveTo(ConnectivityState.Idle, $"GOAWAY {goAway.ErrorCode} while connecting");
                 break;
             case ConnectionEvent.Closed closed when _state == ConnectivityState.Ready:
                 _handle.Publish(ConnectivityState.Idle, null);

@@ -1,4 +1,4 @@
-namespace ActorChannel.Channel.Backoff;
+namespace ActorChannel.Client.Backoff;
 
 /// <summary>Connection backoff (connection-backoff.md). Defaults are the spec's.</summary>
 public sealed record BackoffOptions

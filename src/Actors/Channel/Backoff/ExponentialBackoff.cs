@@ -1,4 +1,4 @@
-namespace ActorChannel.Channel.Backoff;
+namespace ActorChannel.Client.Backoff;
 
 /// <summary>
 /// grpc-go's form of connection-backoff.md: delay(n) = min(initial·multiplierⁿ, max)·(1 + jitter·U(−1, 1)),

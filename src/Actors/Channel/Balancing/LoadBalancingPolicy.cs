@@ -1,9 +1,9 @@
 using System.Text.Json;
-using ActorChannel.Channel.Connectivity;
-using ActorChannel.Channel.Picking;
+using ActorChannel.Client.Connectivity;
+using ActorChannel.Client.Picking;
 using ActorChannel.Transport;
 
-namespace ActorChannel.Channel.Balancing;
+namespace ActorChannel.Client.Balancing;
 
 /// <summary>A subchannel as a policy sees it: its handle, and the last state it reported.</summary>
 internal sealed class Subchannel

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using ActorChannel.Channel.Connectivity;
-using ActorChannel.Channel.Picking;
+using ActorChannel.Client.Connectivity;
+using ActorChannel.Client.Picking;
 using ActorChannel.Transport;
 
-namespace ActorChannel.Channel.Balancing;
+namespace ActorChannel.Client.Balancing;
 
 /// <summary>
 /// pick_first: tries the addresses in order, one at a time, and sends every call to the first that connects.
@@ -30,6 +30,12 @@ internal sealed class PickFirstPolicy : LoadBalancingPolicy
             _selected = null;
             _lastError = "the resolver returned no addresses";
             Publish(force: true);
+            return;
+        }
+
+        if (_list.IsSameAs(addresses))
+        {
+            // Re-resolution (after every failed pass) usually returns the same list: nothing to restart.
             return;
         }
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using ActorChannel.Channel.Connectivity;
-using ActorChannel.Channel.Picking;
+using ActorChannel.Client.Connectivity;
+using ActorChannel.Client.Picking;
 using ActorChannel.Transport;
 
-namespace ActorChannel.Channel.Balancing;
+namespace ActorChannel.Client.Balancing;
 
 /// <summary>
 /// round_robin: a subchannel per address, all kept connected (IDLE ones reconnect at once); calls rotate over

@@ -1,7 +1,7 @@
-using ActorChannel.Channel.Connectivity;
+using ActorChannel.Client.Connectivity;
 using ActorChannel.Transport;
 
-namespace ActorChannel.Channel.Balancing;
+namespace ActorChannel.Client.Balancing;
 
 /// <summary>
 /// A policy's subchannels by address, in resolver order, with the aggregate of their states. Applying a new
@@ -24,6 +24,25 @@ internal sealed class SubchannelList
 
     public bool Contains(Subchannel subchannel) =>
         _byAddress.TryGetValue(subchannel.Address, out var known) && ReferenceEquals(known, subchannel);
+
+    /// <summary>True when <paramref name="addresses"/> (without duplicates) is the current list, in the same order.</summary>
+    public bool IsSameAs(IReadOnlyList<TransportAddress> addresses)
+    {
+        if (addresses.Count != _ordered.Count)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < addresses.Count; i++)
+        {
+            if (addresses[i] != _ordered[i].Address)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>Returns the subchannels that were created for new addresses.</summary>
     public List<Subchannel> Apply(IReadOnlyList<TransportAddress> addresses)

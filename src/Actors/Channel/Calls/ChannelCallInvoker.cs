@@ -1,8 +1,8 @@
-using ActorChannel.Channel.Config;
-using ActorChannel.Channel.Picking;
+using ActorChannel.Client.Config;
+using ActorChannel.Client.Picking;
 using ActorChannel.Transport;
 
-namespace ActorChannel.Channel.Calls;
+namespace ActorChannel.Client.Calls;
 
 /// <summary>
 /// Starts calls through the channel: applies the method config, picks a READY transport (synchronously when the

@@ -1,6 +1,6 @@
 using ActorChannel.Transport;
 
-namespace ActorChannel.Channel.Calls;
+namespace ActorChannel.Client.Calls;
 
 /// <summary>The channel's per-call credentials and the call's own, applied in that order.</summary>
 internal sealed class CompositeCallCredentials : CallCredentials

@@ -1,6 +1,6 @@
 using ActorChannel.Transport;
 
-namespace ActorChannel.Channel.Calls;
+namespace ActorChannel.Client.Calls;
 
 /// <summary>The transport call behind a channel call, seen through the parts every call kind shares.</summary>
 internal sealed class InnerCall(Task<Metadata> headers, Func<Status> status, Func<Metadata> trailers, Action cancel)

@@ -1,6 +1,6 @@
 using ActorChannel.Transport;
 
-namespace ActorChannel.Channel.Calls;
+namespace ActorChannel.Client.Calls;
 
 /// <summary>
 /// A response stream that exists before its call has a transport: the first read awaits the pick. When the

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace ActorChannel.Channel.Config;
+namespace ActorChannel.Client.Config;
 
 /// <summary>The parts of a service config (service_config.md) the channel acts on.</summary>
 public sealed record ServiceConfig

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace ActorChannel.Channel.Config;
+namespace ActorChannel.Client.Config;
 
 /// <summary>Parses service config JSON; every rejection names the field that was wrong.</summary>
 public static class ServiceConfigParser

@@ -1,4 +1,4 @@
-namespace ActorChannel.Channel.Connectivity;
+namespace ActorChannel.Client.Connectivity;
 
 /// <summary>
 /// The balancer's aggregate of its subchannels' states: any READY → READY; else any CONNECTING → CONNECTING;

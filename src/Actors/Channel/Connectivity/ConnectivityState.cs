@@ -1,4 +1,4 @@
-namespace ActorChannel.Channel.Connectivity;
+namespace ActorChannel.Client.Connectivity;
 
 /// <summary>The connectivity states of a channel or subchannel (connectivity-semantics-and-api.md).</summary>
 public enum ConnectivityState

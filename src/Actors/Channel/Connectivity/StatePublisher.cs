@@ -1,4 +1,4 @@
-namespace ActorChannel.Channel.Connectivity;
+namespace ActorChannel.Client.Connectivity;
 
 /// <summary>
 /// The channel's current state, readable from any thread, and a way to wait for it to change.

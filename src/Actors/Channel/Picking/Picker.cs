@@ -1,6 +1,6 @@
 using ActorChannel.Transport;
 
-namespace ActorChannel.Channel.Picking;
+namespace ActorChannel.Client.Picking;
 
 /// <summary>What a call tells the picker about itself.</summary>
 internal readonly record struct PickInfo(string MethodFullName, bool WaitForReady);

@@ -1,6 +1,6 @@
 using ActorChannel.Transport;
 
-namespace ActorChannel.Channel.Picking;
+namespace ActorChannel.Client.Picking;
 
 /// <summary>
 /// The channel's current picker and the pick path of every call (grpc-go's picker_wrapper, without its mutex).

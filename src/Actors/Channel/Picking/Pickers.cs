@@ -1,6 +1,6 @@
 using ActorChannel.Transport;
 
-namespace ActorChannel.Channel.Picking;
+namespace ActorChannel.Client.Picking;
 
 /// <summary>Nothing to pick yet (connecting, no addresses yet): every call waits for the next picker.</summary>
 internal sealed class QueuePicker : Picker

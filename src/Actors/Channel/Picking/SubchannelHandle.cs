@@ -1,7 +1,7 @@
-using ActorChannel.Channel.Connectivity;
+using ActorChannel.Client.Connectivity;
 using ActorChannel.Transport;
 
-namespace ActorChannel.Channel.Picking;
+namespace ActorChannel.Client.Picking;
 
 /// <summary>
 /// What a picker hands out: one subchannel's identity and, while it is READY, its live transport.

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using ActorChannel.Channel.Connectivity;
+using ActorChannel.Client.Connectivity;
 using ActorChannel.Transport;
 
-namespace ActorChannel.Channel.Protocol;
+namespace ActorChannel.Client.Protocol;
 
 /// <summary>What the balancer actor is told, by the channel and by its subchannels.</summary>
 internal abstract record BalancerMessage

@@ -1,9 +1,9 @@
-using ActorChannel.Channel.Connectivity;
-using ActorChannel.Channel.Picking;
+using ActorChannel.Client.Connectivity;
+using ActorChannel.Client.Picking;
 using ActorChannel.Kernel;
 using ActorChannel.Transport;
 
-namespace ActorChannel.Channel.Protocol;
+namespace ActorChannel.Client.Protocol;
 
 /// <summary>What the channel actor (grpc-go's ClientConn) is told.</summary>
 internal abstract record ChannelMessage

@@ -1,6 +1,6 @@
 using ActorChannel.Resolution;
 
-namespace ActorChannel.Channel.Protocol;
+namespace ActorChannel.Client.Protocol;
 
 /// <summary>What the resolver actor is told.</summary>
 internal abstract record ResolverMessage

@@ -1,6 +1,6 @@
 using ActorChannel.Transport;
 
-namespace ActorChannel.Channel.Protocol;
+namespace ActorChannel.Client.Protocol;
 
 /// <summary>
 /// What a subchannel actor (grpc-go's addrConn) is told. Messages about one connect attempt carry its

@@ -1,7 +1,7 @@
-using ActorChannel.Channel.Backoff;
+using ActorChannel.Client.Backoff;
 using Xunit;
 
-namespace ActorChannel.Actors.Tests.Channel.Unit;
+namespace ActorChannel.Actors.Tests.Client.Unit;
 
 public class BackoffTests
 {

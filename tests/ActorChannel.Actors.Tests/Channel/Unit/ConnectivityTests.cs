@@ -1,8 +1,8 @@
-using ActorChannel.Channel.Connectivity;
+using ActorChannel.Client.Connectivity;
 using Xunit;
-using S = ActorChannel.Channel.Connectivity.ConnectivityState;
+using S = ActorChannel.Client.Connectivity.ConnectivityState;
 
-namespace ActorChannel.Actors.Tests.Channel.Unit;
+namespace ActorChannel.Actors.Tests.Client.Unit;
 
 public class ConnectivityTests
 {

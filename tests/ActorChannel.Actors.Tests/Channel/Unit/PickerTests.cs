@@ -1,10 +1,10 @@
 using System.Net;
-using ActorChannel.Channel.Connectivity;
-using ActorChannel.Channel.Picking;
+using ActorChannel.Client.Connectivity;
+using ActorChannel.Client.Picking;
 using ActorChannel.Transport;
 using Xunit;
 
-namespace ActorChannel.Actors.Tests.Channel.Unit;
+namespace ActorChannel.Actors.Tests.Client.Unit;
 
 public class PickerTests
 {

@@ -1,7 +1,7 @@
-using ActorChannel.Channel.Config;
+using ActorChannel.Client.Config;
 using Xunit;
 
-namespace ActorChannel.Actors.Tests.Channel.Unit;
+namespace ActorChannel.Actors.Tests.Client.Unit;
 
 public class ServiceConfigTests
 {
