@@ -20,7 +20,7 @@ namespace ActorChannel.Actors.Tests.Client.Scenarios;
 /// </summary>
 public class ChannelPropertyTests(ITestOutputHelper output) : ChannelTestBase(output)
 {
-    private const int Pool = 4;
+    private const int Pool = 3;
 
     public abstract record Op;
 
@@ -32,6 +32,9 @@ public class ChannelPropertyTests(ITestOutputHelper output) : ChannelTestBase(ou
 
     public sealed record Update(int Mask) : Op;
 
+    /// <summary>What every unscripted connect attempt does from now on (0 succeed, 1 fail, 2 hang).</summary>
+    public sealed record Default(int Outcome) : Op;
+
     public sealed record Advance(int Millis) : Op;
 
     public sealed record Scenario(bool RoundRobin, int InitialMask, Op[] Ops);
@@ -42,11 +45,13 @@ public class ChannelPropertyTests(ITestOutputHelper output) : ChannelTestBase(ou
         var op = Gen.OneOf(
             Gen.Zip(address, Gen.Choose(0, 2), (a, o) => (Op)new NextConnect(a, o)),
             Gen.Zip(address, Gen.Choose(0, 2), (a, o) => (Op)new NextConnect(a, o)),
+            Gen.Choose(0, 2).Select(o => (Op)new Default(o)),
+            Gen.Choose(0, 2).Select(o => (Op)new Default(o)),
             address.Select(a => (Op)new Lose(a)),
             address.Select(a => (Op)new GoAway(a)),
             Gen.Choose(0, (1 << Pool) - 1).Select(m => (Op)new Update(m)),
             Gen.Elements(1, 500, 1000, 1700, 5000, 21000, 130000).Select(ms => (Op)new Advance(ms)));
-        var ops = Gen.Choose(0, 25).SelectMany(n => op.ArrayOf(n));
+        var ops = Gen.Choose(0, 30).SelectMany(n => op.ArrayOf(n));
         var scenario = Gen.Zip(Gen.Elements(true, false), Gen.Choose(1, (1 << Pool) - 1))
             .SelectMany(p => ops.Select(o => new Scenario(p.Item1, p.Item2, o)));
         return Arb.From(scenario);
@@ -78,7 +83,10 @@ public class ChannelPropertyTests(ITestOutputHelper output) : ChannelTestBase(ou
                 switch (op)
                 {
                     case NextConnect c:
-                        transports.Script(Addr(c.Address + 1), c.Outcome switch { 0 => ConnectScript.Succeed, 1 => ConnectScript.Fail(), _ => ConnectScript.Hang });
+                        transports.Script(Addr(c.Address + 1), Outcome(c.Outcome));
+                        break;
+                    case Default d:
+                        transports.DefaultScript = Outcome(d.Outcome);
                         break;
                     case Lose l when Live(transports, l.Address) is { } t:
                         t.Lose();
@@ -108,6 +116,8 @@ public class ChannelPropertyTests(ITestOutputHelper output) : ChannelTestBase(ou
         var last = transitions.GroupBy(t => t.SubchannelId).Select(g => g.Last().To);
         Assert.All(last, s => Assert.Equal(S.Shutdown, s));
     }
+
+    private static ConnectScript Outcome(int outcome) => outcome switch { 0 => ConnectScript.Succeed, 1 => ConnectScript.Fail(), _ => ConnectScript.Hang };
 
     private static TransportAddress[] Pick(int mask) =>
         Enumerable.Range(0, Pool).Where(i => (mask & (1 << i)) != 0).Select(i => Addr(i + 1)).ToArray();
