@@ -169,7 +169,7 @@ public sealed partial record ChannelTarget
 
     private static ChannelTarget ParseWithoutScheme(string target)
     {
-        HostPort.CheckShape(target, target, "target", "the target");
+        HostPort.CheckShapeWithoutScheme(target);
         var endpoint = TargetSyntax.PercentDecode(target, target, "target");
         return new ChannelTarget("", "", endpoint, target);
     }
@@ -189,12 +189,12 @@ public sealed partial record ChannelTarget
             }
         }
 
-        TargetSyntax.PercentDecode(target, authority, "authority");
-        var at = authority.LastIndexOf('@');
-        var hostPort = at < 0 ? authority : authority[(at + 1)..];
+        var decoded = TargetSyntax.PercentDecode(target, authority, "authority");
+        var at = decoded.LastIndexOf('@');
+        var hostPort = at < 0 ? decoded : decoded[(at + 1)..];
         if (hostPort.Length > 0)
         {
-            HostPort.CheckShape(target, hostPort, "authority", $"the authority '{authority}'");
+            HostPort.Split(target, hostPort, $"the authority '{authority}'");
         }
     }
 }

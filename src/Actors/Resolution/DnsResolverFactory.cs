@@ -54,11 +54,20 @@ public sealed class DnsResolverFactory : IResolverFactory
         return new DnsResolver(host, port, MinResolveInterval, LookupTimeout, _lookup, context);
     }
 
-    /// <summary>The endpoint as written (host[:port]), grpc-go's default; ":port" gets "localhost" in front.</summary>
+    /// <summary>
+    /// The endpoint as written (host[:port]), grpc-go's default, except where that is no valid :authority:
+    /// ":port" gets "localhost" in front and a bare IPv6 literal gets brackets.
+    /// </summary>
     public string GetDefaultAuthority(ChannelTarget target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        return target.Endpoint.StartsWith(':') ? "localhost" + target.Endpoint : target.Endpoint;
+        var endpoint = target.Endpoint;
+        if (endpoint.StartsWith(':') && !HostPort.IsIpv6(endpoint))
+        {
+            return "localhost" + endpoint;
+        }
+
+        return HostPort.IsIpv6(endpoint) ? $"[{endpoint}]" : endpoint;
     }
 
     internal static (string Host, int Port) HostAndPort(ChannelTarget target)

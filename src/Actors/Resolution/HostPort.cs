@@ -35,12 +35,14 @@ internal readonly record struct HostPort(string Host, int? Port)
     }
 
     /// <summary>
-    /// The lenient check <see cref="ChannelTarget.Parse(string)"/> makes where it cannot know the resolver:
-    /// host:port shapes must be well formed; paths and bare IPv6 literals are left to the resolver.
+    /// The lenient check <see cref="ChannelTarget.Parse(string)"/> makes on a target without a scheme, where it
+    /// cannot know the resolver: host:port shapes must be well formed; paths and bare IPv6 literals are left
+    /// to the resolver.
     /// </summary>
-    public static void CheckShape(string target, string raw, string part, string where)
+    public static void CheckShapeWithoutScheme(string target)
     {
-        var text = TargetSyntax.PercentDecode(target, raw, part);
+        const string where = "the target";
+        var text = TargetSyntax.PercentDecode(target, target, "target");
         if (text.StartsWith('['))
         {
             SplitBracketed(target, text, where);

@@ -63,7 +63,8 @@ public sealed class ResolverRegistry
     /// <summary>
     /// Parses a dial target and picks its factory, with grpc-go's rule: a target whose scheme is missing or not
     /// registered goes to <paramref name="defaultScheme"/> with the whole (percent-decoded) target as endpoint.
-    /// The returned target keeps the user's text as <see cref="ChannelTarget.Original"/>.
+    /// The returned target keeps the user's text as <see cref="ChannelTarget.Original"/>; a defaulted one has no
+    /// authority and reads like <c>scheme:target</c> (so a bare "/tmp/sock" under unix stays that path).
     /// </summary>
     /// <exception cref="ArgumentException">The target is malformed, or the default scheme is not registered.</exception>
     public ChannelTarget Resolve(string target, string defaultScheme, out IResolverFactory factory)

@@ -98,6 +98,8 @@ public class ChannelTargetParseTests
     [InlineData("dns://host:99999/x", "port '99999'")]
     [InlineData("dns://host:8x/x", "port '8x'")]
     [InlineData("dns://[::1/x", "'[' without a closing ']'")]
+    [InlineData("dns://host:80:90/x", "more than one ':'")]
+    [InlineData("dns://host:/x", "port in the authority 'host:' is empty")]
     [InlineData("dns://[nope]:80/x", "'[nope]'")]
     [InlineData("my host:80", "host 'my host'")]
     [InlineData("my host", "host 'my host'")]

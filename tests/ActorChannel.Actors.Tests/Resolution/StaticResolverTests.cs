@@ -146,6 +146,8 @@ public class StaticResolverTests
     [InlineData("dns:///example.com", "example.com")]
     [InlineData("dns:///example.com:8443", "example.com:8443")]
     [InlineData("dns:///:8443", "localhost:8443")]
+    [InlineData("dns:///::1", "[::1]")]
+    [InlineData("dns:///[::1]:80", "[::1]:80")]
     [InlineData("example.com:8443", "example.com:8443")]
     public void Default_authorities_follow_grpc_go(string text, string authority)
     {
