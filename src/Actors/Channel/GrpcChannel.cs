@@ -33,6 +33,7 @@ public sealed class GrpcChannel : CallInvoker, IAsyncDisposable
     /// <exception cref="ArgumentException">An option or the target is invalid (the message names which).</exception>
     public static GrpcChannel Dial(string target, GrpcChannelOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var system = ActorSystem.Create("grpc-channel", new ActorSystemOptions { TimeProvider = options.TimeProvider, LoggerFactory = options.LoggerFactory });
         try
         {

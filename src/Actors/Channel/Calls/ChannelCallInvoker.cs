@@ -41,8 +41,11 @@ internal sealed class ChannelCallInvoker : CallInvoker
     {
         options = Apply(method.ServiceName, method.Name, options);
         var state = new DeferredCallState();
-        Func<Task<IAsyncStreamReader<TResponse>>> start = () => StartServerStreamingAsync(method, request, options, state);
-        return new AsyncServerStreamingCall<TResponse>(new DeferredReader<TResponse>(start(), state, start), state);
+        IClientTransport? first = null;
+        var start = StartServerStreamingAsync(method, request, options, state, avoid: null, t => first = t);
+        return new AsyncServerStreamingCall<TResponse>(
+            new DeferredReader<TResponse>(start, state, () => StartServerStreamingAsync(method, request, options, state, first, static _ => { })),
+            state);
     }
 
     public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, CallOptions options)
@@ -77,9 +80,10 @@ internal sealed class ChannelCallInvoker : CallInvoker
 
     private async Task<TResponse> UnaryAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options, DeferredCallState state)
     {
-        for (int attempt = 0; ; attempt++)
+        IClientTransport? failed = null;
+        while (true)
         {
-            var transport = await PickAsync(method.FullName, options, state).ConfigureAwait(false);
+            var transport = await PickAsync(method.FullName, options, state, failed).ConfigureAwait(false);
             try
             {
                 var call = transport.Invoker.AsyncUnaryCall(method, request, options);
@@ -87,9 +91,10 @@ internal sealed class ChannelCallInvoker : CallInvoker
                 var response = await call.ResponseAsync.ConfigureAwait(false);
                 return response;
             }
-            catch (RpcException e) when (e.NotProcessed && attempt == 0 && !state.IsCancelled)
+            catch (RpcException e) when (e.NotProcessed && failed is null && !state.IsCancelled)
             {
                 // Transparent retry: the server never saw this attempt.
+                failed = transport;
             }
             catch (RpcException e)
             {
@@ -99,9 +104,10 @@ internal sealed class ChannelCallInvoker : CallInvoker
         }
     }
 
-    private async Task<IAsyncStreamReader<TResponse>> StartServerStreamingAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options, DeferredCallState state)
+    private async Task<IAsyncStreamReader<TResponse>> StartServerStreamingAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options, DeferredCallState state, IClientTransport? avoid, Action<IClientTransport> picked)
     {
-        var transport = await PickAsync(method.FullName, options, state).ConfigureAwait(false);
+        var transport = await PickAsync(method.FullName, options, state, avoid).ConfigureAwait(false);
+        picked(transport);
         var call = transport.Invoker.AsyncServerStreamingCall(method, request, options);
         state.Attach(new InnerCall(call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose));
         return call.ResponseStream;
@@ -109,7 +115,7 @@ internal sealed class ChannelCallInvoker : CallInvoker
 
     private async Task<TCall> StartAsync<TRequest, TResponse, TCall>(Method<TRequest, TResponse> method, CallOptions options, DeferredCallState state, Func<IClientTransport, Method<TRequest, TResponse>, CallOptions, (TCall Call, InnerCall Inner)> begin)
     {
-        var transport = await PickAsync(method.FullName, options, state).ConfigureAwait(false);
+        var transport = await PickAsync(method.FullName, options, state, avoid: null).ConfigureAwait(false);
         var (call, inner) = begin(transport, method, options);
         state.Attach(inner);
         return call;
@@ -131,25 +137,28 @@ internal sealed class ChannelCallInvoker : CallInvoker
 
     private static async Task<TOut> Then<TIn, TOut>(Task<TIn> task, Func<TIn, TOut> map) => map(await task.ConfigureAwait(false));
 
-    private ValueTask<IClientTransport> PickAsync(string fullName, CallOptions options, DeferredCallState state)
+    private ValueTask<IClientTransport> PickAsync(string fullName, CallOptions options, DeferredCallState state, IClientTransport? avoid)
     {
         var info = new PickInfo(fullName, options.WaitForReady);
-        if (_slot.TryPick(in info, out var transport))
+        if (avoid is null && _slot.TryPick(in info, out var transport))
         {
             return new ValueTask<IClientTransport>(transport);
         }
 
-        return new ValueTask<IClientTransport>(WaitForPickAsync(info, options, state));
+        return new ValueTask<IClientTransport>(WaitForPickAsync(info, options, state, avoid));
     }
 
-    private async Task<IClientTransport> WaitForPickAsync(PickInfo info, CallOptions options, DeferredCallState state)
+    private async Task<IClientTransport> WaitForPickAsync(PickInfo info, CallOptions options, DeferredCallState state, IClientTransport? avoid)
     {
         using var linked = options.CancellationToken.CanBeCanceled
             ? CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken, state.Token)
             : null;
         try
         {
-            return await _slot.PickAsync(info, options.Deadline, linked?.Token ?? state.Token).ConfigureAwait(false);
+            var token = linked?.Token ?? state.Token;
+            return avoid is null
+                ? await _slot.PickAsync(info, options.Deadline, token).ConfigureAwait(false)
+                : await _slot.PickAvoidingAsync(info, options.Deadline, token, avoid).ConfigureAwait(false);
         }
         catch (RpcException e)
         {

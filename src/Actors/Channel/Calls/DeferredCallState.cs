@@ -90,7 +90,7 @@ internal sealed class DeferredCallState : ICallState
     public void FailBeforeStart(RpcException error)
     {
         Volatile.Write(ref _failure, error);
-        _headers.TrySetException(error);
+        Finished(error);
     }
 
     /// <summary>The final attempt failed; headers that never came fail with the same error.</summary>
@@ -98,8 +98,9 @@ internal sealed class DeferredCallState : ICallState
     {
         if (error is not null)
         {
+            // Nobody may ever await the headers of a failed call: observe the fault so it is not reported as unobserved.
             _headers.TrySetException(error);
-            _headers.Task.Exception?.Handle(static _ => true);
+            _ = _headers.Task.Exception;
         }
     }
 

@@ -63,8 +63,15 @@ internal sealed class PickerSlot
             return new ValueTask<IClientTransport>(transport);
         }
 
-        return new ValueTask<IClientTransport>(PickSlowAsync(info, deadline, cancellationToken, Volatile.Read(ref _next), Volatile.Read(ref _picker)));
+        return new ValueTask<IClientTransport>(PickSlowAsync(info, deadline, cancellationToken, Volatile.Read(ref _next), Volatile.Read(ref _picker), avoid: null));
     }
+
+    /// <summary>
+    /// A pick for the transparent retry of a call that <paramref name="avoid"/> did not process: that transport is
+    /// treated as not READY (it is most likely draining and its subchannel has not said so yet).
+    /// </summary>
+    public Task<IClientTransport> PickAvoidingAsync(in PickInfo info, DateTimeOffset? deadline, CancellationToken cancellationToken, IClientTransport avoid) =>
+        PickSlowAsync(info, deadline, cancellationToken, Volatile.Read(ref _next), Volatile.Read(ref _picker), avoid);
 
     /// <summary>The hot path: the current picker's choice when it is READY right now; allocates nothing.</summary>
     public bool TryPick(in PickInfo info, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IClientTransport? transport)
@@ -84,7 +91,7 @@ internal sealed class PickerSlot
         return false;
     }
 
-    private async Task<IClientTransport> PickSlowAsync(PickInfo info, DateTimeOffset? deadline, CancellationToken cancellationToken, TaskCompletionSource signal, Picker? picker)
+    private async Task<IClientTransport> PickSlowAsync(PickInfo info, DateTimeOffset? deadline, CancellationToken cancellationToken, TaskCompletionSource signal, Picker? picker, IClientTransport? avoid)
     {
         int samePickerTries = 0;
         while (true)
@@ -95,7 +102,7 @@ internal sealed class PickerSlot
                 switch (result.Kind)
                 {
                     case PickKind.Complete:
-                        if (result.Subchannel!.ReadyTransport is { } transport)
+                        if (result.Subchannel!.ReadyTransport is { } transport && transport != avoid)
                         {
                             return transport;
                         }

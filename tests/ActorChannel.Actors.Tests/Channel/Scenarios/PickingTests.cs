@@ -102,6 +102,31 @@ public class PickingTests(ITestOutputHelper output) : ChannelTestBase(output)
     }
 
     [Fact]
+    public async Task An_unprocessed_call_is_not_retried_on_the_same_draining_connection()
+    {
+        int calls = 0;
+        Transports.Handler = call =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                // The server is going away: GOAWAY and the refused stream race towards the channel.
+                call.Transport.GoAway(lastStreamId: 0);
+                return Task.FromException<object?>(new RpcException(new Status(StatusCode.Unavailable, "beyond GOAWAY"), notProcessed: true));
+            }
+
+            return Task.FromResult<object?>(call.Transport.ToString());
+        };
+        var channel = await DialAsync("pick_first", [Addr(1)]);
+        var first = Transports.Latest(Addr(1))!;
+        var call = CallAsync(channel);
+        await SettleAsync();
+        Assert.NotNull(await call);
+        Assert.Equal(2, Transports.TransportsTo(Addr(1)).Count);
+        Assert.Single(first.Calls);
+        Assert.Single(Transports.Latest(Addr(1))!.Calls);
+    }
+
+    [Fact]
     public async Task Only_one_transparent_retry()
     {
         Transports.Handler = _ => Task.FromException<object?>(new RpcException(new Status(StatusCode.Unavailable, "refused stream"), notProcessed: true));
