@@ -33,7 +33,7 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
 
     public static Props<BalancerMessage> Props(ChannelRuntime runtime, ActorRef<ChannelMessage> channel) =>
         Props<BalancerMessage>.Create(() => new BalancerActor(runtime, channel))
-            .WithSupervisorStrategy(SupervisorStrategy.StoppingStrategy);
+            .WithSupervisorStrategy(SupervisorStrategy.Default);
 
     public Subchannel CreateSubchannel(TransportAddress address)
     {

@@ -75,6 +75,20 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
         }
     }
 
+    protected override void PreRestart(Exception reason, object? message)
+    {
+        // A bug threw in here: the fresh instance starts IDLE without a connection, so drop this one's
+        // connection and tell the balancer, which reconnects it as its policy says.
+        Context.Timers.CancelAll();
+        _connectCts?.Cancel();
+        DisposeConnectCts();
+        CloseTransport(graceful: false);
+        if (_state is not (ConnectivityState.Idle or ConnectivityState.Shutdown))
+        {
+            MoveTo(ConnectivityState.Idle, $"restarted after {reason.GetType().Name}: {reason.Message}");
+        }
+    }
+
     private void StartConnecting()
     {
         if (_state != ConnectivityState.Idle)

@@ -92,4 +92,28 @@ public class SubchannelTransitionTests(ITestOutputHelper output) : ChannelTestBa
         // An idle pick_first stays idle (lazy) until a call needs it; otherwise it connects to the new address.
         Assert.Equal(state == S.Idle ? S.Idle : S.Ready, channel.State);
     }
+
+    [Fact]
+    public async Task A_subchannel_that_throws_is_restarted_idle_and_reconnected()
+    {
+        int thrown = 0;
+        var inner = Options("round_robin").TransitionObserver!;
+        var options = Options("round_robin") with
+        {
+            TransitionObserver = t =>
+            {
+                inner(t);
+                if (t.To == S.Ready && Interlocked.Exchange(ref thrown, 1) == 0)
+                {
+                    throw new InvalidOperationException("observer bug");
+                }
+            },
+        };
+        var channel = await DialAsync("round_robin", [Addr(1)], options: options);
+        Assert.Equal(S.Ready, channel.State);
+        var transports = Transports.TransportsTo(Addr(1));
+        Assert.Equal(2, transports.Count);
+        Assert.True(transports[0].IsClosed);
+        Assert.Contains(Transitions, t => t.From == S.Ready && t.To == S.Idle && t.Reason.Contains("observer bug"));
+    }
 }
