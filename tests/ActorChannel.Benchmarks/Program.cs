@@ -1,1 +1,12 @@
-System.Console.WriteLine("bench");
+using ActorChannel.Benchmarks.Kernel;
+using BenchmarkDotNet.Running;
+
+// Every benchmark class in this assembly is reachable through the switcher (use --filter, --list flat).
+// "--idle-memory" is not a BenchmarkDotNet run: it measures retained heap per idle actor directly.
+if (args.Length > 0 && args[0] == "--idle-memory")
+{
+    return IdleActorMemory.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(IdleActorMemory).Assembly).Run(args);
+return 0;
