@@ -158,6 +158,7 @@ public sealed class GrpcChannel : CallInvoker, IAsyncDisposable
         _runtime.Slot.Close();
         _actor.Tell(new ChannelMessage.Shutdown());
         await _runtime.Stopped.ConfigureAwait(false);
+        _runtime.CloseDraining();
         await _runtime.WhenTransportsClosedAsync().ConfigureAwait(false);
         if (_ownedSystem is not null)
         {

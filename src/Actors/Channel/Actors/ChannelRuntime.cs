@@ -19,6 +19,7 @@ internal sealed class ChannelRuntime
 {
     private static long s_nextChannelId;
     private readonly ConcurrentQueue<Task> _closing = new();
+    private readonly ConcurrentDictionary<IClientTransport, byte> _draining = new();
     private readonly TaskCompletionSource<Exception> _nonTemporaryError = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextSubchannelId;
@@ -91,6 +92,29 @@ internal sealed class ChannelRuntime
     }
 
     public void MarkStopped() => _stopped.TrySetResult();
+
+    /// <summary>A transport closing gracefully (GOAWAY, removed address): DisposeAsync closes it hard if it is still draining.</summary>
+    public void TrackDraining(IClientTransport transport) => _draining.TryAdd(transport, 0);
+
+    /// <summary>Told from the transport's own thread when it has closed.</summary>
+    public void TransportClosed(IClientTransport transport) => _draining.TryRemove(transport, out _);
+
+    /// <summary>Channel shutdown: calls still draining on old connections fail UNAVAILABLE now.</summary>
+    public void CloseDraining()
+    {
+        foreach (var transport in _draining.Keys)
+        {
+            _draining.TryRemove(transport, out _);
+            try
+            {
+                TrackClose(transport.CloseAsync().AsTask());
+            }
+            catch (Exception e)
+            {
+                Logger.LogDebug(e, "Channel {ChannelId}: a draining transport failed to close", ChannelId);
+            }
+        }
+    }
 
     public async Task WhenTransportsClosedAsync()
     {

@@ -102,10 +102,19 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
         MoveTo(ConnectivityState.Connecting, $"connect attempt {_failedPasses + 1}, deadline {connectTimeout.TotalSeconds:0.###} s");
 
         var self = Context.Self;
-        IClientTransport transport;
+        IClientTransport? transport = null;
+        var runtime = _runtime;
         try
         {
-            transport = _runtime.TransportFactory.Create(_handle.Address, _runtime.TransportOptions, e => self.Tell(new TransportEvent(generation, e)));
+            transport = _runtime.TransportFactory.Create(_handle.Address, _runtime.TransportOptions, e =>
+            {
+                if (e is ConnectionEvent.Closed && Volatile.Read(ref transport) is { } closed)
+                {
+                    runtime.TransportClosed(closed);
+                }
+
+                self.Tell(new TransportEvent(generation, e));
+            });
         }
         catch (Exception e)
         {
@@ -228,6 +237,7 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
         {
             if (graceful)
             {
+                _runtime.TrackDraining(transport);
                 transport.GracefulClose();
             }
             else

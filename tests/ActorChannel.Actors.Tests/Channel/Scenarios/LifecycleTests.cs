@@ -115,6 +115,24 @@ public class LifecycleTests(ITestOutputHelper output) : ChannelTestBase(output)
     }
 
     [Fact]
+    public async Task Dispose_closes_connections_still_draining_after_goaway()
+    {
+        var release = new TaskCompletionSource<object?>();
+        Transports.Handler = _ => release.Task;
+        var channel = await DialAsync("round_robin", [Addr(1)]);
+        var draining = Transports.Latest(Addr(1))!;
+        var inFlight = CallAsync(channel);
+        draining.GoAway();
+        await SettleAsync();
+        Assert.True(draining.GracefullyClosed);
+        Assert.False(draining.IsClosed);
+
+        await channel.DisposeAsync();
+        Assert.True(draining.IsClosed);
+        await FailsWith(StatusCode.Unavailable, inFlight);
+    }
+
+    [Fact]
     public async Task Dial_rejects_bad_options_naming_them()
     {
         var ok = Options();
