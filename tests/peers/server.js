@@ -9,14 +9,19 @@ const args = parseArgs(process.argv.slice(2), { port: '0', name: 'grpc-js' });
 const SERVER_NAME = 'grpc-js/' + args.name;
 const status = grpc.status;
 
+// Prints CANCELLED when the client cancels a call the handler has not finished (grpc-js emits
+// 'cancelled' also when a finished call's stream closes, and when the deadline passes).
 function watchCancel(call, path) {
   call.on('cancelled', () => {
-    // grpc-js also emits 'cancelled' when the deadline passes; only a client's cancel counts here.
+    if (call.finishedByHandler) return;
     const deadline = call.getDeadline && call.getDeadline();
-    const expired = deadline instanceof Date ? deadline.getTime() <= Date.now() : (typeof deadline === 'number' && isFinite(deadline) && deadline <= Date.now());
-    if (!expired) console.log(`CANCELLED ${path}`);
+    const at = deadline instanceof Date ? deadline.getTime() : Number(deadline);
+    if (isFinite(at) && at <= Date.now()) return;
+    console.log(`CANCELLED ${path}`);
   });
 }
+
+function finish(call) { call.finishedByHandler = true; }
 
 function sleep(ms, call) {
   return new Promise((resolve) => {
@@ -44,6 +49,7 @@ const testService = {
     call.sendMetadata(md);
     const r = await reply(call.request, call);
     if (!r) return;
+    finish(call);
     if (r.error) return callback(statusError(r.error, md));
     callback(null, r.reply, md);
   },
@@ -57,6 +63,7 @@ const testService = {
       if (call.cancelled) return;
       call.write({ index: i, payload: Buffer.alloc(req.payloadSize > 0 ? req.payloadSize : 0) });
     }
+    finish(call);
     call.end(md);
   },
   ClientStreamSum(call, callback) {
@@ -66,7 +73,7 @@ const testService = {
     let sum = 0;
     let count = 0;
     call.on('data', (m) => { sum += m.value; count++; });
-    call.on('end', () => callback(null, { sum, count }, md));
+    call.on('end', () => { finish(call); callback(null, { sum, count }, md); });
   },
   BidiEcho(call) {
     watchCancel(call, '/actorchannel.testing.TestService/BidiEcho');
@@ -79,11 +86,11 @@ const testService = {
         if (failed) return;
         const r = await reply(req, call);
         if (!r) return;
-        if (r.error) { failed = true; call.emit('error', statusError(r.error, md)); return; }
+        if (r.error) { failed = true; finish(call); call.emit('error', statusError(r.error, md)); return; }
         call.write(r.reply);
       });
     });
-    call.on('end', () => chain.then(() => { if (!failed) call.end(md); }));
+    call.on('end', () => chain.then(() => { if (!failed) { finish(call); call.end(md); } }));
   },
 };
 
