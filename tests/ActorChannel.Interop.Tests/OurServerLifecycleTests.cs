@@ -1,0 +1,130 @@
+using ActorChannel.Host.Clients;
+using ActorChannel.Host.Server;
+using ActorChannel.Interop.Tests.Infrastructure;
+using ActorChannel.Protos.HelloWorld;
+using ActorChannel.Protos.Testing;
+using ActorChannel.Transport;
+using Grpc.Health.V1;
+using Xunit;
+using WireStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
+
+namespace ActorChannel.Interop.Tests;
+
+/// <summary>Health switching, the behaviour switches, and graceful stop versus abort of our server.</summary>
+public sealed class OurServerLifecycleTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Health_check_follows_status_switched_at_run_time()
+    {
+        await using var server = await GreeterServer.StartAsync(new GreeterServerOptions());
+        using var client = new RawGrpcClient(server.Url);
+        Assert.Equal(WireStatus.Serving, await CheckAsync(client, ""));
+        server.Health.Set("", ServingStatus.NotServing);
+        Assert.Equal(WireStatus.NotServing, await CheckAsync(client, ""));
+        Assert.Equal(WireStatus.Serving, await CheckAsync(client, GreeterMethods.ServiceName));
+        var unknown = await client.SendAsync(HealthMethods.Check.FullName, RawGrpcClient.Frame(new HealthCheckRequest { Service = "no.Such" }));
+        Assert.Equal("5", unknown.GrpcStatus);
+    }
+
+    [Fact]
+    public async Task Health_watch_sees_each_change_then_ends_unavailable_on_graceful_stop()
+    {
+        var server = await GreeterServer.StartAsync(new GreeterServerOptions());
+        await using var _ = server;
+        using var client = new RawGrpcClient(server.Url);
+        using var watch = await client.OpenAsync(HealthMethods.Watch.FullName, RawGrpcClient.Frame(new HealthCheckRequest()));
+        Assert.Equal(WireStatus.Serving, await NextStatusAsync(watch));
+        server.Health.Set("", ServingStatus.NotServing);
+        Assert.Equal(WireStatus.NotServing, await NextStatusAsync(watch));
+        server.Health.Set("", ServingStatus.Serving);
+        Assert.Equal(WireStatus.Serving, await NextStatusAsync(watch));
+
+        var stop = server.StopGracefullyAsync();
+        Assert.Equal(WireStatus.NotServing, await NextStatusAsync(watch));
+        Assert.Null(await watch.ReadAsync().WaitAsync(Bound));
+        Assert.Equal("14", watch.GrpcStatus);
+        await stop.WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task Fail_with_fails_every_call_but_health()
+    {
+        await using var server = await GreeterServer.StartAsync(new GreeterServerOptions { FailWith = new Status(StatusCode.Unavailable, "switched off") });
+        using var client = new RawGrpcClient(server.Url);
+        var hello = await client.SendAsync(GreeterMethods.SayHello.FullName, RawGrpcClient.Frame(new HelloRequest { Name = "x" }));
+        Assert.Equal("14", hello.GrpcStatus);
+        Assert.Equal("switched off", hello.RawGrpcMessage);
+        Assert.Equal(WireStatus.Serving, await CheckAsync(client, ""));
+
+        server.Behavior.FailWith = null;
+        var again = await client.SendAsync(GreeterMethods.SayHello.FullName, RawGrpcClient.Frame(new HelloRequest { Name = "x" }));
+        Assert.Equal("0", again.GrpcStatus);
+    }
+
+    [Fact]
+    public async Task Artificial_delay_is_bounded_by_the_callers_deadline()
+    {
+        await using var server = await GreeterServer.StartAsync(new GreeterServerOptions { Delay = TimeSpan.FromMinutes(5) });
+        using var client = new RawGrpcClient(server.Url);
+        var r = await client.SendAsync(GreeterMethods.SayHello.FullName, RawGrpcClient.Frame(new HelloRequest()), [("grpc-timeout", "50m")]);
+        Assert.Equal("4", r.GrpcStatus);
+    }
+
+    [Fact]
+    public async Task Graceful_stop_lets_the_call_in_flight_finish()
+    {
+        var server = await GreeterServer.StartAsync(new GreeterServerOptions());
+        await using var _ = server;
+        using var client = new RawGrpcClient(server.Url);
+        using var call = await client.OpenAsync(TestServiceMethods.ServerStream.FullName, RawGrpcClient.Frame(new StreamRequest { Count = 4, IntervalMs = 100 }));
+        Assert.NotNull(await call.ReadAsync().WaitAsync(Bound));
+
+        var stop = server.StopGracefullyAsync();
+        var rest = 0;
+        while (await call.ReadAsync().WaitAsync(Bound) is not null)
+        {
+            rest++;
+        }
+
+        Assert.Equal(3, rest);
+        Assert.Equal("0", call.GrpcStatus);
+        await stop.WaitAsync(Bound);
+        using var late = new RawGrpcClient(server.Url);
+        await Assert.ThrowsAsync<HttpRequestException>(() => late.SendAsync(GreeterMethods.SayHello.FullName, RawGrpcClient.Frame(new HelloRequest())));
+    }
+
+    [Fact]
+    public async Task Abort_drops_the_call_in_flight()
+    {
+        var server = await GreeterServer.StartAsync(new GreeterServerOptions());
+        using var client = new RawGrpcClient(server.Url);
+        using var call = await client.OpenAsync(TestServiceMethods.ServerStream.FullName, RawGrpcClient.Frame(new StreamRequest { Count = 1000, IntervalMs = 100 }));
+        Assert.NotNull(await call.ReadAsync().WaitAsync(Bound));
+        Assert.Equal(1, server.OpenConnections);
+
+        await server.AbortAsync().WaitAsync(Bound);
+        var error = await Record.ExceptionAsync(async () =>
+        {
+            while (await call.ReadAsync().WaitAsync(Bound) is not null)
+            {
+            }
+        });
+        Assert.True(error is IOException or HttpRequestException, $"expected the stream to break, got {error?.GetType().Name ?? "a clean end"}");
+    }
+
+    private static async Task<WireStatus> CheckAsync(RawGrpcClient client, string service)
+    {
+        var r = await client.SendAsync(HealthMethods.Check.FullName, RawGrpcClient.Frame(new HealthCheckRequest { Service = service }));
+        Assert.Equal("0", r.GrpcStatus);
+        return HealthCheckResponse.Parser.ParseFrom(Assert.Single(r.Messages)).Status;
+    }
+
+    private static async Task<WireStatus> NextStatusAsync(RawStream watch)
+    {
+        var message = await watch.ReadAsync().WaitAsync(Bound);
+        Assert.NotNull(message);
+        return HealthCheckResponse.Parser.ParseFrom(message).Status;
+    }
+}
