@@ -16,7 +16,7 @@ public sealed class GrpcJsClientAgainstOurTlsServer
         try
         {
             await using var server = await GreeterServer.StartAsync(new GreeterServerOptions { InstanceName = "tls", Certificate = certificate });
-            var (lines, exit) = await GrpcJsClient.RunAsync(
+            var (lines, exit) = await PeerClient.RunGrpcJsAsync(
                 $"{TestCertificate.HostName}:{server.Port}", "--ca", pem, "--cases", "unary,echo,server_stream,client_stream,bidi,metadata,error_non_ascii,large,gzip");
             Assert.True(exit == 0, string.Join('\n', lines));
             Assert.Contains("PASS unary tls", lines);

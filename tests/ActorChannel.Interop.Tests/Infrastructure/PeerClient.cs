@@ -2,12 +2,18 @@ using Xunit;
 
 namespace ActorChannel.Interop.Tests.Infrastructure;
 
-/// <summary>Runs tests/peers/client.js (grpc-js) against a target and collects its "PASS/FAIL case" lines.</summary>
-public static class GrpcJsClient
+/// <summary>Runs a peer client (tests/peers/client.js for grpc-js, python_client.py for C-core) against a target and collects its "PASS/FAIL case" lines.</summary>
+public static class PeerClient
 {
-    public static async Task<(IReadOnlyList<string> Lines, int ExitCode)> RunAsync(string target, params string[] extra)
+    public static Task<(IReadOnlyList<string> Lines, int ExitCode)> RunGrpcJsAsync(string target, params string[] extra) =>
+        RunAsync(PeerPaths.Node, [PeerPaths.Script("client.js"), "--target", target, .. extra]);
+
+    public static Task<(IReadOnlyList<string> Lines, int ExitCode)> RunPythonAsync(string target, params string[] extra) =>
+        RunAsync(PeerPaths.Python, [PeerPaths.Script("python_client.py"), "--target", target, .. extra]);
+
+    private static async Task<(IReadOnlyList<string> Lines, int ExitCode)> RunAsync(string program, string[] arguments)
     {
-        await using var client = PeerProcess.Start(PeerPaths.Node, [PeerPaths.Script("client.js"), "--target", target, .. extra]);
+        await using var client = PeerProcess.Start(program, arguments);
         var exit = await client.WaitForExitAsync(TimeSpan.FromSeconds(120));
         var lines = client.Lines.ToList();
         if (!lines.Any(l => l.StartsWith("PASS ", StringComparison.Ordinal) || l.StartsWith("FAIL ", StringComparison.Ordinal)))
