@@ -49,6 +49,19 @@ public sealed class OurServerLifecycleTests
     }
 
     [Fact]
+    public async Task Health_watch_of_an_unknown_service_says_so_until_it_is_added()
+    {
+        await using var server = await GreeterServer.StartAsync(new GreeterServerOptions());
+        using var client = new RawGrpcClient(server.Url);
+        using var watch = await client.OpenAsync(HealthMethods.Watch.FullName, RawGrpcClient.Frame(new HealthCheckRequest { Service = "later.Service" }));
+        Assert.Equal(WireStatus.ServiceUnknown, await NextStatusAsync(watch));
+        server.Health.Set("later.Service", ServingStatus.Serving);
+        Assert.Equal(WireStatus.Serving, await NextStatusAsync(watch));
+        server.Health.Remove("later.Service");
+        Assert.Equal(WireStatus.ServiceUnknown, await NextStatusAsync(watch));
+    }
+
+    [Fact]
     public async Task Fail_with_fails_every_call_but_health()
     {
         await using var server = await GreeterServer.StartAsync(new GreeterServerOptions { FailWith = new Status(StatusCode.Unavailable, "switched off") });
