@@ -127,6 +127,30 @@ public sealed class OurServerLifecycleTests
         Assert.True(error is IOException or HttpRequestException, $"expected the stream to break, got {error?.GetType().Name ?? "a clean end"}");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_stopped_server_can_be_restarted_on_the_same_port(bool abort)
+    {
+        var first = await GreeterServer.StartAsync(new GreeterServerOptions { InstanceName = "first" });
+        var port = first.Port;
+        await (abort ? first.AbortAsync() : first.StopGracefullyAsync()).WaitAsync(Bound);
+
+        await using var second = await GreeterServer.StartAsync(new GreeterServerOptions { InstanceName = "second", Port = port });
+        using var client = new RawGrpcClient(second.Url);
+        var r = await client.SendAsync(GreeterMethods.SayHello.FullName, RawGrpcClient.Frame(new HelloRequest { Name = "again" }));
+        Assert.Equal("Hello again from second", HelloReply.Parser.ParseFrom(Assert.Single(r.Messages)).Message);
+    }
+
+    [Fact]
+    public async Task Serves_on_ipv6_loopback()
+    {
+        await using var server = await GreeterServer.StartAsync(new GreeterServerOptions { Address = System.Net.IPAddress.IPv6Loopback });
+        Assert.Equal($"[::1]:{server.Port}", server.Address);
+        using var client = new RawGrpcClient(server.Url);
+        Assert.Equal(WireStatus.Serving, await CheckAsync(client, ""));
+    }
+
     private static async Task<WireStatus> CheckAsync(RawGrpcClient client, string service)
     {
         var r = await client.SendAsync(HealthMethods.Check.FullName, RawGrpcClient.Frame(new HealthCheckRequest { Service = service }));
