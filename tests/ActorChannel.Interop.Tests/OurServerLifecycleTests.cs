@@ -125,6 +125,7 @@ public sealed class OurServerLifecycleTests
             }
         });
         Assert.True(error is IOException or HttpRequestException, $"expected the stream to break, got {error?.GetType().Name ?? "a clean end"}");
+        Assert.Equal(0, server.Events.CancellationsSeen);
     }
 
     [Theory]

@@ -10,6 +10,9 @@ internal sealed class ConnectionTracker
 
     public int Count => _open.Count;
 
+    /// <summary>True once <see cref="AbortAll"/> ran: calls cut after that were not cancelled by their clients.</summary>
+    public bool Aborted { get; private set; }
+
     public Func<ConnectionDelegate, ConnectionDelegate> Middleware => next => async connection =>
     {
         _open[connection.ConnectionId] = connection;
@@ -26,6 +29,7 @@ internal sealed class ConnectionTracker
     /// <summary>Closes every socket at the transport level: no GOAWAY, calls in flight are cut.</summary>
     public void AbortAll()
     {
+        Aborted = true;
         foreach (var connection in _open.Values)
         {
             connection.Abort(new ConnectionAbortedException("The server was aborted."));

@@ -60,7 +60,7 @@ public static class GreeterServer
 
         var app = builder.Build();
         var logger = loggerFactory.CreateLogger("ActorChannel.Host.Server.GreeterServer");
-        var dispatcher = new GrpcDispatcher(registry, behavior, events, options, logger);
+        var dispatcher = new GrpcDispatcher(registry, behavior, events, connections, options, logger);
         app.Run(dispatcher.HandleAsync);
 
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

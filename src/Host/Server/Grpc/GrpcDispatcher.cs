@@ -8,7 +8,7 @@ namespace ActorChannel.Host.Server.Grpc;
 /// The one request delegate of the server: checks the request is gRPC, routes it by :path, sets up
 /// the deadline and compression, runs the handler, and turns its outcome into a gRPC status.
 /// </summary>
-internal sealed class GrpcDispatcher(ServiceRegistry registry, ServerBehavior behavior, ServerEvents events, GreeterServerOptions options, ILogger logger)
+internal sealed class GrpcDispatcher(ServiceRegistry registry, ServerBehavior behavior, ServerEvents events, ConnectionTracker connections, GreeterServerOptions options, ILogger logger)
 {
     public async Task HandleAsync(HttpContext http)
     {
@@ -133,6 +133,11 @@ internal sealed class GrpcDispatcher(ServiceRegistry registry, ServerBehavior be
 
     private void OnClientCancelled(string path)
     {
+        if (connections.Aborted)
+        {
+            return; // the server cut the call, not the client
+        }
+
         logger.LogDebug("Client cancelled {Method}", path);
         events.OnCancelled(path);
     }
