@@ -50,7 +50,7 @@ public sealed record GrpcChannelOptions
 
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
-    /// <summary>Makes the connections; required (the HTTP/2 transport's factory, or a fake in tests).</summary>
+    /// <summary>Makes the connections; null for the HTTP/2 transport (<see cref="HttpClientTransportFactory"/>). Tests put a fake here.</summary>
     public IClientTransportFactory? TransportFactory { get; init; }
 
     /// <summary>Resolver schemes; null for <see cref="ResolverRegistry.Default"/>.</summary>

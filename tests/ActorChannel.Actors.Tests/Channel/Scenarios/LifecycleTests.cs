@@ -143,7 +143,6 @@ public class LifecycleTests(ITestOutputHelper output) : ChannelTestBase(output)
         Assert.Contains("require transport security", Assert.Throws<ArgumentException>(() => GrpcChannel.Dial(System, "manual:///x", ok with { Credentials = null, CredentialsBundle = new CredentialsBundle(ChannelCredentials.Insecure, token) })).Message);
         Assert.Contains("no_such_policy", Assert.Throws<ArgumentException>(() => GrpcChannel.Dial(System, "manual:///x", ok with { DefaultServiceConfig = """{"loadBalancingConfig":[{"no_such_policy":{}}]}""" })).Message);
         Assert.Contains("InitialBackoff", Assert.Throws<ArgumentException>(() => GrpcChannel.Dial(System, "manual:///x", ok with { Backoff = new() { InitialBackoff = TimeSpan.Zero } })).Message);
-        Assert.Contains("TransportFactory", Assert.Throws<ArgumentException>(() => GrpcChannel.Dial(System, "manual:///x", ok with { TransportFactory = null })).Message);
         Assert.Contains("[", Assert.Throws<ArgumentException>(() => GrpcChannel.Dial(System, "dns:///[::1", ok with { Resolvers = null })).Message);
         Assert.Throws<ArgumentException>(() => GrpcChannel.Dial(System, "", ok));
         await SettleAsync();
