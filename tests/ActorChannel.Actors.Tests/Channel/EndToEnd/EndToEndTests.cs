@@ -145,6 +145,22 @@ public sealed class EndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pick_first_moves_on_without_a_failed_call_when_its_backend_shuts_down_gracefully()
+    {
+        var backends = await StartAsync(2);
+        backends[0].Delay = TimeSpan.FromMilliseconds(20);
+        var channel = Dial(Target(backends), "pick_first");
+        await channel.ConnectAsync().WaitAsync(Bound);
+        using var load = new Load(channel, callers: 8);
+        await load.UntilAsync(() => load.Succeeded > 100);
+        await backends[0].StopGracefullyAsync();
+        var stopped = load.Succeeded;
+        await load.UntilAsync(() => load.Succeeded > stopped + 200 && backends[1].Calls > 100);
+        await load.StopAsync();
+        Assert.Empty(load.Failures);
+    }
+
+    [Fact]
     public async Task A_dns_target_on_localhost_works()
     {
         var backends = await StartAsync(1);
