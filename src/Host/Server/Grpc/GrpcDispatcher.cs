@@ -40,6 +40,7 @@ internal sealed class GrpcDispatcher(ServiceRegistry registry, ServerBehavior be
         {
             RequestEncoding = encoding.Length == 0 || encoding == GrpcCompression.Identity ? null : encoding,
         };
+        // Replies are compressed when the client compressed its request and accepts gzip: the server follows the client's choice.
         var compressResponses = encoding == GrpcCompression.Gzip && http.Request.Headers["grpc-accept-encoding"].ToString().Contains(GrpcCompression.Gzip, StringComparison.Ordinal);
         var call = new GrpcServerCall(http, context, encoding.Length == 0 ? null : encoding, compressResponses, options.MaxReceiveMessageSize, options.MaxSendMessageSize);
         if (rejection is { } rejected)
