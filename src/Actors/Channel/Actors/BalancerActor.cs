@@ -22,6 +22,7 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
     private LoadBalancingPolicy? _policy;
     private string? _policyName;
     private Action? _requestExitIdle;
+    private Action? _pendingFlush;
 
     public BalancerActor(ChannelRuntime runtime, ActorRef<ChannelMessage> channel)
     {
@@ -60,6 +61,16 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
 
     public double NextRandom() => _runtime.Random();
 
+    public void RequestFlush(Action flush)
+    {
+        if (_pendingFlush is null)
+        {
+            Context.Self.Tell(new Flush());
+        }
+
+        _pendingFlush = flush;
+    }
+
     protected override void Receive(BalancerMessage message)
     {
         switch (message)
@@ -93,6 +104,11 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
             case ExitIdle:
                 _policy?.ExitIdle();
                 break;
+            case Flush:
+                var flush = _pendingFlush;
+                _pendingFlush = null;
+                flush?.Invoke();
+                break;
         }
     }
 
@@ -103,6 +119,9 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
             _runtime.Logger.LogInformation("Channel {ChannelId}: load-balancing policy {From} -> {To}", _runtime.ChannelId, _policyName, name);
             _policy.Shutdown();
         }
+
+        // A flush the old policy asked for must not publish its picker over the new policy's.
+        _pendingFlush = null;
 
         _policy = Policies.Create(name, this);
         _policyName = name;
