@@ -7,6 +7,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ActorChannel.Client;
 
+/// <summary>One subchannel as <see cref="GrpcChannel.GetSubchannels"/> sees it.</summary>
+public sealed record SubchannelInfo(long Id, TransportAddress Address, Connectivity.ConnectivityState State);
+
 /// <summary>Transport security and per-call credentials chosen together (grpc-go's credentials bundle).</summary>
 public sealed record CredentialsBundle(ChannelCredentials TransportCredentials, CallCredentials? CallCredentials = null);
 

@@ -45,6 +45,7 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
         child = Context.Spawn(SubchannelActor.Props(_runtime, handle, self), "subchannel-" + id);
         var subchannel = new Subchannel(handle, () => child.Tell(new SubchannelMessage.Connect()));
         _subchannels.Add(id, (subchannel, child));
+        _runtime.Register(handle);
         return subchannel;
     }
 
@@ -52,6 +53,7 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
     {
         if (_subchannels.Remove(subchannel.Id, out var entry))
         {
+            _runtime.Unregister(subchannel.Id);
             entry.Ref.Tell(new SubchannelMessage.Shutdown(reason));
         }
     }
@@ -109,6 +111,14 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
                 _pendingFlush = null;
                 flush?.Invoke();
                 break;
+        }
+    }
+
+    protected override void PostStop()
+    {
+        foreach (var id in _subchannels.Keys)
+        {
+            _runtime.Unregister(id);
         }
     }
 

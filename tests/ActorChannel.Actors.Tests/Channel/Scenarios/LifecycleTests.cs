@@ -98,6 +98,7 @@ public class LifecycleTests(ITestOutputHelper output) : ChannelTestBase(output)
         await channel.DisposeAsync();
 
         Assert.Equal(S.Shutdown, channel.State);
+        Assert.Empty(channel.GetSubchannels());
         await probe.ExpectTerminatedAsync(channel.Actor);
         Assert.All(Transports.Transports, t => Assert.True(t.IsClosed));
         var created = Transitions.Select(t => t.SubchannelId).Distinct().ToArray();
