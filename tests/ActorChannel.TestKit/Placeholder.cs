@@ -1,1 +1,0 @@
-namespace ActorChannel.TestKit; internal static class Placeholder {}
