@@ -28,6 +28,7 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
     private readonly string _authority;
     private readonly CancellationPool _cancellations = new();
     private Stream? _pending;
+    private CancellationTokenSource? _dialing;
     private Http2FrameObserverStream? _observed;
     private int _state;
     private int _activeCalls;
@@ -102,21 +103,37 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
 
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.CompareExchange(ref _state, StateConnecting, StateCreated) != StateCreated)
+        var previous = Interlocked.CompareExchange(ref _state, StateConnecting, StateCreated);
+        if (previous == StateClosed)
         {
-            throw new InvalidOperationException($"Transport to {Address} was already connected or closed; make a new transport to reconnect.");
+            throw new TransportConnectException($"Transport to {Address} is closed; make a new transport to connect again.", isTemporary: true);
         }
 
+        if (previous != StateCreated)
+        {
+            throw new InvalidOperationException($"Transport to {Address} was already connected; make a new transport to reconnect.");
+        }
+
+        // CloseAsync while dialing aborts the dial instead of letting it run to the owner's deadline.
+        using var dial = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Volatile.Write(ref _dialing, dial);
         Stream stream;
         try
         {
-            stream = await SocketDialer.DialAsync(Address, Options, TransportAuthority.HostOf(_authority), cancellationToken).ConfigureAwait(false);
+            stream = await SocketDialer.DialAsync(Address, Options, TransportAuthority.HostOf(_authority), dial.Token).ConfigureAwait(false);
         }
         catch (TransportConnectException ex)
         {
             MarkGone("the connect attempt failed: " + ex.Message);
             Interlocked.Exchange(ref _state, StateClosed);
-            throw;
+            throw ClosedLocally ? new TransportConnectException($"Transport to {Address} was closed while connecting.", ex) : ex;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _dialing = null;
+            }
         }
 
         lock (_gate)
@@ -160,6 +177,7 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
             MarkGone("the transport was closed by its owner");
             pending = Interlocked.Exchange(ref _pending, null);
             observed = _observed;
+            _dialing?.Cancel();
         }
 
         // Disposing the connection's stream aborts every read and write on it, so calls in flight fail at
