@@ -12,6 +12,18 @@ namespace ActorChannel.Transport;
 /// is raised, once the socket (and the TLS handshake, with the certificate validated) is up. SocketsHttpHandler
 /// writes the HTTP/2 preface only when it first uses the connection (the first call), so
 /// <see cref="ConnectionEvent.SettingsReceived"/> follows the server's SETTINGS after that first call.
+/// <para>
+/// How it ends (<see cref="ConnectionEvent.Closed"/>, exactly once and last): EOF on the read path is
+/// <see cref="CloseReason.EndOfStream"/>; a read error is <see cref="CloseReason.Reset"/>; Close, GracefulClose
+/// or DisposeAsync is <see cref="CloseReason.LocalClose"/>. When the handler drops the connection by itself it
+/// does not say why, so the reason is inferred: after a GOAWAY it is EndOfStream; with keepalive on and no
+/// bytes from the server for the ping timeout it is <see cref="CloseReason.KeepAliveTimeout"/>; else Reset.
+/// </para>
+/// <para>
+/// A server that does not speak HTTP/2 (first bytes not a SETTINGS frame), a GOAWAY, or the end of the
+/// connection make every later call fail fast with UNAVAILABLE marked not processed, without touching the
+/// network; the handler's own attempt to open a second connection is refused in ConnectCallback.
+/// </para>
 /// </remarks>
 public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameSink
 {
