@@ -30,7 +30,7 @@ internal sealed class ChannelRegistration
 /// Dials each named channel once, lazily, as a top-level actor of one shared actor system that uses the host's
 /// ILoggerFactory and TimeProvider. Closes them all (then the system) on host shutdown or disposal.
 /// </summary>
-internal sealed class GrpcChannelProvider : IGrpcChannelProvider, IAsyncDisposable
+internal sealed class GrpcChannelProvider : IGrpcChannelProvider, IAsyncDisposable, IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<GrpcChannel>> _channels = new(StringComparer.Ordinal);
     private readonly IServiceProvider _services;
@@ -70,6 +70,9 @@ internal sealed class GrpcChannelProvider : IGrpcChannelProvider, IAsyncDisposab
     public Task CloseAllAsync() => _closing ??= CloseCoreAsync();
 
     public ValueTask DisposeAsync() => new(CloseAllAsync());
+
+    /// <summary>For containers disposed synchronously: closing a channel is quick, it only stops actors and sockets.</summary>
+    public void Dispose() => CloseAllAsync().GetAwaiter().GetResult();
 
     private GrpcChannel Dial(string name)
     {

@@ -28,12 +28,15 @@ public static class BenchCommand
         var concurrency = CliOptions.Positive("--concurrency", "-c", 16, "Callers, each with one call in flight");
         var duration = CliOptions.Duration("--duration", "-d", TimeSpan.FromSeconds(10), "How long to run");
         var policy = CliOptions.Policy("round_robin");
+        var connectTimeout = CliOptions.Duration("--connect-timeout", null, TimeSpan.FromSeconds(10), "How long to wait for READY before giving up");
         var command = new Command("bench", "Closed-loop unary benchmark; ends with one JSON line (qps, p50, p90, p99, errors, per-backend counts)")
         {
-            target, concurrency, duration, policy,
+            target, concurrency, duration, policy, connectTimeout,
         };
         command.SetAction((parse, ct) => CliApp.Guard(io, () => RunAsync(
-            io, new BenchSettings(parse.GetRequiredValue(target), parse.GetValue(concurrency), parse.GetValue(duration), parse.GetRequiredValue(policy)), ct)));
+            io,
+            new BenchSettings(parse.GetRequiredValue(target), parse.GetValue(concurrency), parse.GetValue(duration), parse.GetRequiredValue(policy)) { ConnectTimeout = parse.GetValue(connectTimeout) },
+            ct)));
         return command;
     }
 

@@ -37,8 +37,15 @@ public static class SampleCommand
         }
 
         using var logs = io.CreateLoggerFactory();
-        await using var server = await GreeterServer.StartAsync(new GreeterServerOptions { InstanceName = "sample-backend", LoggerFactory = logs }, ct).ConfigureAwait(false);
-        return await run(server.Address).ConfigureAwait(false);
+        var server = await GreeterServer.StartAsync(new GreeterServerOptions { InstanceName = "sample-backend", LoggerFactory = logs }, ct).ConfigureAwait(false);
+        try
+        {
+            return await run(server.Address).ConfigureAwait(false);
+        }
+        finally
+        {
+            await server.StopGracefullyAsync(CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     public static async Task<int> RunWorkerAsync(CliIo io, string target, int count, CancellationToken ct)
@@ -46,8 +53,9 @@ public static class SampleCommand
         using var host = WorkerSample.Build(
             new Dictionary<string, string?> { ["ActorChannel:Greeter:Target"] = target, ["Worker:Calls"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Worker:Interval"] = "00:00:00.200" },
             io.IsConsole ? null : io.Out);
-        await host.RunAsync(ct).ConfigureAwait(false);
+        await host.StartAsync(ct).ConfigureAwait(false);
         var worker = host.Services.GetService(typeof(GreeterWorker)) as GreeterWorker;
+        await host.WaitForShutdownAsync(ct).ConfigureAwait(false);
         io.Out.WriteLine($"worker sample: {worker?.Succeeded ?? 0} of {count} calls answered; channel closed with the host");
         return worker?.Succeeded == count ? 0 : 1;
     }

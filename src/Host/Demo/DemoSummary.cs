@@ -20,6 +20,7 @@ public sealed record DemoSummary(TimeSpan Elapsed, long Ok, long Failed, IReadOn
         if (LastError is not null)
         {
             yield return "  last error: " + LastError;
+            yield return "  (calls already sent on a connection that dies are not retried: the server may have seen them)";
         }
     }
 }

@@ -62,7 +62,7 @@ public static class LiveTableView
                 new Markup(row.Calls.ToString(CultureInfo.InvariantCulture)),
                 new Markup(rate.ToString("0", CultureInfo.InvariantCulture)),
                 new Markup(row.LastTransitionAt is { } at
-                    ? string.Create(CultureInfo.InvariantCulture, $"[grey]{at.TotalSeconds:0.0}s[/] {Markup.Escape(Shorten(row.LastTransition, 70))}")
+                    ? string.Create(CultureInfo.InvariantCulture, $"[grey]{at.TotalSeconds:0.0}s[/] {Markup.Escape(Shorten(row.LastTransition, 48))}")
                     : "-"));
         }
 

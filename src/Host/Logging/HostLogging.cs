@@ -61,7 +61,14 @@ public static class HostLogging
 
     private sealed class FeedSink(Action<LogEvent, string> feed) : ILogEventSink
     {
-        public void Emit(LogEvent logEvent) =>
-            feed(logEvent, logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture));
+        // ":lj" renders strings without the quotes RenderMessage would add.
+        private readonly Serilog.Formatting.Display.MessageTemplateTextFormatter _message = new("{Message:lj}", System.Globalization.CultureInfo.InvariantCulture);
+
+        public void Emit(LogEvent logEvent)
+        {
+            using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+            _message.Format(logEvent, text);
+            feed(logEvent, text.ToString());
+        }
     }
 }
