@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.Runtime.InteropServices;
 using ActorChannel.Host.Demo;
 using Serilog.Events;
 
@@ -11,10 +12,21 @@ namespace ActorChannel.Host.Cli;
 /// </summary>
 public static class CliApp
 {
-    public const string Name = "actorchannel";
+    /// <summary>The process entry point: the real console; the first Ctrl-C (or SIGTERM) cancels, a second one kills.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        using var interrupted = new CancellationTokenSource();
+        void OnSignal(PosixSignalContext context)
+        {
+            // First signal: let the command wind down (servers drain, channels close, the demo prints its summary).
+            context.Cancel = !interrupted.IsCancellationRequested;
+            interrupted.Cancel();
+        }
 
-    /// <summary>The process entry point: the real console, Ctrl-C cancels.</summary>
-    public static Task<int> RunAsync(string[] args) => RunAsync(args, CliIo.Console(), CancellationToken.None);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        return await RunAsync(args, CliIo.Console(), interrupted.Token).ConfigureAwait(false);
+    }
 
     /// <summary>In-process entry point (tests): output goes to <paramref name="io"/>, <paramref name="ct"/> stands for Ctrl-C.</summary>
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliIo io, CancellationToken ct)
@@ -24,8 +36,8 @@ public static class CliApp
         if (parse.Action is ParseErrorAction)
         {
             var command = parse.CommandResult.Command;
-            var path = command == root ? Name : $"{Name} {command.Name}";
-            io.Error.WriteLine($"error: {parse.Errors[0].Message} (see '{path} --help')");
+            var help = command == root ? "--help" : $"{command.Name} --help";
+            io.Error.WriteLine($"error: {parse.Errors[0].Message} (see '{help}')");
             return 2;
         }
 
@@ -34,12 +46,10 @@ public static class CliApp
             Output = io.Out,
             Error = io.Error,
             EnableDefaultExceptionHandler = false,
+
+            // Signals are handled by the caller (RunAsync(string[]) above), which turns them into ct.
+            ProcessTerminationTimeout = null,
         };
-        if (!io.IsConsole)
-        {
-            // In process (tests): no Ctrl-C hook on the host process; the caller's token cancels.
-            configuration.ProcessTerminationTimeout = null;
-        }
 
         return await parse.InvokeAsync(configuration, ct).ConfigureAwait(false);
     }
