@@ -36,7 +36,7 @@ public static class GreetCommand
             var before = tally.Snapshot();
             try
             {
-                var reply = await client.SayHelloAsync(name, new CallOptions { Deadline = DateTimeOffset.UtcNow + timeout, CancellationToken = ct }).ConfigureAwait(false);
+                var reply = await client.SayHelloAsync(name, new CallOptions { Deadline = TimeProvider.System.GetUtcNow() + timeout, CancellationToken = ct }).ConfigureAwait(false);
                 var backend = tally.Snapshot().FirstOrDefault(p => p.Value != before.GetValueOrDefault(p.Key)).Key ?? "?";
                 io.Out.WriteLine($"{reply}    [{backend}]");
             }

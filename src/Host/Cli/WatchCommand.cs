@@ -50,7 +50,7 @@ public static class WatchCommand
     private static void Print(TextWriter output, SubchannelTransition t) =>
         output.WriteLine($"{Now()} subchannel {t.SubchannelId} {t.Address}: {t.From.ToSpecName()} -> {t.To.ToSpecName()} ({t.Reason})");
 
-    private static string Now() => DateTime.Now.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
+    private static string Now() => TimeProvider.System.GetLocalNow().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
 
     private sealed class StatePrinter(TextWriter output) : Actor<ConnectivityState>
     {

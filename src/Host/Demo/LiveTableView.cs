@@ -22,7 +22,7 @@ public static class LiveTableView
                 {
                     try
                     {
-                        await Task.Delay(Refresh, stop).ConfigureAwait(false);
+                        await Task.Delay(Refresh, TimeProvider.System, stop).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException)
                     {

@@ -60,7 +60,7 @@ public sealed class GreeterServiceActor(string target, GrpcChannelOptions channe
                 var self = Context.Self;
                 _client!.SayHelloAsync(greet.Name, new CallOptions { WaitForReady = true, Deadline = Context.System.TimeProvider.GetUtcNow().AddSeconds(10) })
                     .ContinueWith(
-                        t => self.Tell(new GreeterServiceMessage.GreetFinished(greet.ReplyTo, t.IsCompletedSuccessfully ? t.Result : null, t.Exception?.GetBaseException())),
+                        t => self.Tell(new GreeterServiceMessage.GreetFinished(greet.ReplyTo, t.IsCompletedSuccessfully ? t.Result : null, t.IsCanceled ? new OperationCanceledException("the call was cancelled") : t.Exception?.GetBaseException())),
                         CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 break;
             case GreeterServiceMessage.GreetFinished { Error: null } done:

@@ -21,8 +21,9 @@ public sealed class GreeterWorkerOptions
 /// A plain BackgroundService: it gets a <see cref="GreeterClient"/> from DI (made over the channel that
 /// AddActorChannel registered) and knows nothing of actors.
 /// </summary>
-public sealed class GreeterWorker(GreeterClient client, IOptions<GreeterWorkerOptions> options, IHostApplicationLifetime lifetime, ILogger<GreeterWorker> logger) : BackgroundService
+public sealed class GreeterWorker(GreeterClient client, IOptions<GreeterWorkerOptions> options, IHostApplicationLifetime lifetime, ILogger<GreeterWorker> logger, TimeProvider? time = null) : BackgroundService
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private int _ok;
 
     public int Succeeded => Volatile.Read(ref _ok);
@@ -34,7 +35,7 @@ public sealed class GreeterWorker(GreeterClient client, IOptions<GreeterWorkerOp
         {
             try
             {
-                var reply = await client.SayHelloAsync(settings.Name, new CallOptions { WaitForReady = true, Deadline = DateTimeOffset.UtcNow.AddSeconds(10), CancellationToken = stoppingToken });
+                var reply = await client.SayHelloAsync(settings.Name, new CallOptions { WaitForReady = true, Deadline = _time.GetUtcNow().AddSeconds(10), CancellationToken = stoppingToken });
                 Interlocked.Increment(ref _ok);
                 logger.LogInformation("Worker: call {Number}: {Reply}", i, reply);
             }
@@ -54,7 +55,7 @@ public sealed class GreeterWorker(GreeterClient client, IOptions<GreeterWorkerOp
 
             try
             {
-                await Task.Delay(settings.Interval, stoppingToken);
+                await Task.Delay(settings.Interval, _time, stoppingToken);
             }
             catch (OperationCanceledException)
             {
