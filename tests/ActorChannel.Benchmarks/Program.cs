@@ -14,5 +14,10 @@ if (args.Length > 0 && args[0] == "transport")
     return await ActorChannel.Benchmarks.Transport.TransportBenchmark.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "channel")
+{
+    return await ActorChannel.Benchmarks.Channel.ChannelThroughputBenchmark.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(IdleActorMemory).Assembly).Run(args);
 return 0;

@@ -38,8 +38,7 @@ internal static class DialValidation
 
         options.Backoff.Validate();
         CheckLimits(options);
-        var transportFactory = options.TransportFactory
-            ?? throw new ArgumentException("GrpcChannelOptions.TransportFactory is required: give the HTTP/2 transport's factory (or a fake one in tests).", nameof(options));
+        var transportFactory = options.TransportFactory ?? HttpClientTransportFactory.Instance;
 
         var registry = options.Resolvers ?? ResolverRegistry.Default;
         var parsed = registry.Resolve(target, options.DefaultScheme, out var resolverFactory);

@@ -73,6 +73,10 @@ public sealed class GrpcChannel : CallInvoker, IAsyncDisposable
 
     public ConnectivityState State => _runtime.State.State;
 
+    /// <summary>The subchannels the balancer has now, with their current states (a snapshot for dashboards and tools).</summary>
+    public IReadOnlyList<SubchannelInfo> GetSubchannels() =>
+        _runtime.Subchannels.Select(h => new SubchannelInfo(h.Id, h.Address, h.State)).ToArray();
+
     /// <summary>Completes when the state differs from <paramref name="lastSeen"/> (at once if it already does).</summary>
     public Task<ConnectivityState> WaitForStateChangeAsync(ConnectivityState lastSeen, CancellationToken cancellationToken = default) =>
         _runtime.State.WaitForStateChangeAsync(lastSeen, cancellationToken);

@@ -7,6 +7,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ActorChannel.Client;
 
+/// <summary>One subchannel as <see cref="GrpcChannel.GetSubchannels"/> sees it.</summary>
+public sealed record SubchannelInfo(long Id, TransportAddress Address, Connectivity.ConnectivityState State);
+
 /// <summary>Transport security and per-call credentials chosen together (grpc-go's credentials bundle).</summary>
 public sealed record CredentialsBundle(ChannelCredentials TransportCredentials, CallCredentials? CallCredentials = null);
 
@@ -50,7 +53,7 @@ public sealed record GrpcChannelOptions
 
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
-    /// <summary>Makes the connections; required (the HTTP/2 transport's factory, or a fake in tests).</summary>
+    /// <summary>Makes the connections; null for the HTTP/2 transport (<see cref="HttpClientTransportFactory"/>). Tests put a fake here.</summary>
     public IClientTransportFactory? TransportFactory { get; init; }
 
     /// <summary>Resolver schemes; null for <see cref="ResolverRegistry.Default"/>.</summary>

@@ -47,7 +47,7 @@ public static class GreeterServer
             kestrel.Limits.MinResponseDataRate = null;
             kestrel.Limits.Http2.InitialConnectionWindowSize = 4 * 1024 * 1024;
             kestrel.Limits.Http2.InitialStreamWindowSize = 2 * 1024 * 1024;
-            kestrel.Listen(options.Address, options.Port, listen =>
+            Action<ListenOptions> configure = listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
                 listen.Use(connections.Middleware);
@@ -55,7 +55,15 @@ public static class GreeterServer
                 {
                     listen.UseHttps(certificate);
                 }
-            });
+            };
+            if (options.UnixSocketPath is { } socketPath)
+            {
+                kestrel.ListenUnixSocket(socketPath, configure);
+            }
+            else
+            {
+                kestrel.Listen(options.Address, options.Port, configure);
+            }
         });
 
         var app = builder.Build();
@@ -73,11 +81,11 @@ public static class GreeterServer
         catch (IOException ex)
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            throw new IOException($"Cannot listen on {options.Address}:{options.Port}: {ex.Message}", ex);
+            throw new IOException($"Cannot listen on {Where(options)}: {ex.Message}", ex);
         }
 
-        var port = BoundPort(app);
-        logger.LogInformation("Greeter server {Instance} listening on {Address}:{Port} ({Security})", options.InstanceName, options.Address, port, options.Certificate is null ? "h2c" : "tls");
+        var port = options.UnixSocketPath is null ? BoundPort(app) : 0;
+        logger.LogInformation("Greeter server {Instance} listening on {Address} ({Security})", options.InstanceName, options.UnixSocketPath is null ? $"{options.Address}:{port}" : Where(options), options.Certificate is null ? "h2c" : "tls");
         return new RunningGreeterServer(app, options, port, health, behavior, events, connections, stopping, logger);
     }
 
@@ -95,6 +103,9 @@ public static class GreeterServer
 
         return registry;
     }
+
+    private static string Where(GreeterServerOptions options) =>
+        options.UnixSocketPath is { } path ? "unix:" + path : $"{options.Address}:{options.Port}";
 
     private static int BoundPort(WebApplication app)
     {

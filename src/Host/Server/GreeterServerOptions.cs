@@ -16,6 +16,9 @@ public sealed record GreeterServerOptions
     /// <summary>0 binds an ephemeral port; read the bound one from <see cref="RunningGreeterServer.Port"/>.</summary>
     public int Port { get; init; }
 
+    /// <summary>Listen on this Unix domain socket instead of <see cref="Address"/>:<see cref="Port"/>.</summary>
+    public string? UnixSocketPath { get; init; }
+
     /// <summary>Named in every Greeter reply ("Hello {name} from {instance}") and in test-service replies.</summary>
     public string InstanceName { get; init; } = "server";
 
@@ -53,6 +56,11 @@ public sealed record GreeterServerOptions
         if (Port is < 0 or > 65535)
         {
             throw new ArgumentOutOfRangeException(nameof(Port), Port, "Port must be between 0 and 65535.");
+        }
+
+        if (UnixSocketPath is not null && (Port != 0 || UnixSocketPath.Length == 0))
+        {
+            throw new ArgumentException($"UnixSocketPath '{UnixSocketPath}' replaces Address and Port: leave Port at 0 and give a non-empty path.", nameof(UnixSocketPath));
         }
 
         if (Delay < TimeSpan.Zero)

@@ -31,15 +31,16 @@ public sealed class RunningGreeterServer : IAsyncDisposable
 
     public string InstanceName => Options.InstanceName;
 
+    /// <summary>The bound TCP port; 0 when listening on a Unix domain socket.</summary>
     public int Port { get; }
 
     public IPEndPoint EndPoint => new(Options.Address, Port);
 
-    /// <summary>"127.0.0.1:port" (or "[::1]:port"), as a target for clients.</summary>
-    public string Address => EndPoint.ToString();
+    /// <summary>"127.0.0.1:port" (or "[::1]:port", or "unix:/path"), as a target for clients.</summary>
+    public string Address => Options.UnixSocketPath is { } path ? "unix:" + path : EndPoint.ToString();
 
-    /// <summary>"http://…" for h2c, "https://…" for TLS.</summary>
-    public Uri Url => new($"{(Options.Certificate is null ? "http" : "https")}://{Address}");
+    /// <summary>"http://…" for h2c, "https://…" for TLS (TCP only).</summary>
+    public Uri Url => new($"{(Options.Certificate is null ? "http" : "https")}://{EndPoint}");
 
     /// <summary>Switch health statuses at run time: <c>Health.Set("", ServingStatus.NotServing)</c>.</summary>
     public HealthStatusRegistry Health { get; }

@@ -94,8 +94,14 @@ public sealed class FakeTransport : IClientTransport
 
         IsConnected = true;
         Raise(new ConnectionEvent.Connected());
-        Raise(new ConnectionEvent.SettingsReceived());
+        if (script is not ConnectScript.SilentScript)
+        {
+            Raise(new ConnectionEvent.SettingsReceived());
+        }
     }
+
+    /// <summary>The server's SETTINGS arrive (after <see cref="ConnectScript.SucceedWithoutSettings"/>).</summary>
+    public void ReceiveSettings() => Raise(new ConnectionEvent.SettingsReceived());
 
     /// <summary>Ends a hanging connect attempt successfully.</summary>
     public void CompleteConnect() => _pendingConnect?.TrySetResult();

@@ -13,6 +13,9 @@ public abstract record ConnectScript
     /// <summary>ConnectAsync completes; Connected and SettingsReceived are raised.</summary>
     public static ConnectScript Succeed { get; } = new SucceedScript();
 
+    /// <summary>ConnectAsync completes and Connected is raised, but no SETTINGS yet (as HTTP/2 over SocketsHttpHandler before the first call); see <see cref="FakeTransport.ReceiveSettings"/>.</summary>
+    public static ConnectScript SucceedWithoutSettings { get; } = new SilentScript();
+
     /// <summary>ConnectAsync never completes by itself: it ends when the owner's connect deadline cancels it, or when the test calls CompleteConnect/FailConnect.</summary>
     public static ConnectScript Hang { get; } = new HangScript();
 
@@ -22,6 +25,8 @@ public abstract record ConnectScript
     internal sealed record SucceedScript : ConnectScript;
 
     internal sealed record HangScript : ConnectScript;
+
+    internal sealed record SilentScript : ConnectScript;
 
     internal sealed record FailScript(string Message, bool IsTemporary) : ConnectScript;
 }

@@ -22,6 +22,7 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
     private LoadBalancingPolicy? _policy;
     private string? _policyName;
     private Action? _requestExitIdle;
+    private Action? _pendingFlush;
 
     public BalancerActor(ChannelRuntime runtime, ActorRef<ChannelMessage> channel)
     {
@@ -44,6 +45,7 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
         child = Context.Spawn(SubchannelActor.Props(_runtime, handle, self), "subchannel-" + id);
         var subchannel = new Subchannel(handle, () => child.Tell(new SubchannelMessage.Connect()));
         _subchannels.Add(id, (subchannel, child));
+        _runtime.Register(handle);
         return subchannel;
     }
 
@@ -51,6 +53,7 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
     {
         if (_subchannels.Remove(subchannel.Id, out var entry))
         {
+            _runtime.Unregister(subchannel.Id);
             entry.Ref.Tell(new SubchannelMessage.Shutdown(reason));
         }
     }
@@ -59,6 +62,16 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
         _channel.Tell(new ChannelMessage.PickerUpdated(state, picker));
 
     public double NextRandom() => _runtime.Random();
+
+    public void RequestFlush(Action flush)
+    {
+        if (_pendingFlush is null)
+        {
+            Context.Self.Tell(new Flush());
+        }
+
+        _pendingFlush = flush;
+    }
 
     protected override void Receive(BalancerMessage message)
     {
@@ -93,6 +106,19 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
             case ExitIdle:
                 _policy?.ExitIdle();
                 break;
+            case Flush:
+                var flush = _pendingFlush;
+                _pendingFlush = null;
+                flush?.Invoke();
+                break;
+        }
+    }
+
+    protected override void PostStop()
+    {
+        foreach (var id in _subchannels.Keys)
+        {
+            _runtime.Unregister(id);
         }
     }
 
@@ -103,6 +129,9 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
             _runtime.Logger.LogInformation("Channel {ChannelId}: load-balancing policy {From} -> {To}", _runtime.ChannelId, _policyName, name);
             _policy.Shutdown();
         }
+
+        // A flush the old policy asked for must not publish its picker over the new policy's.
+        _pendingFlush = null;
 
         _policy = Policies.Create(name, this);
         _policyName = name;

@@ -20,6 +20,7 @@ internal sealed class ChannelRuntime
     private static long s_nextChannelId;
     private readonly ConcurrentQueue<Task> _closing = new();
     private readonly ConcurrentDictionary<IClientTransport, byte> _draining = new();
+    private readonly ConcurrentDictionary<long, SubchannelHandle> _subchannels = new();
     private readonly TaskCompletionSource<Exception> _nonTemporaryError = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextSubchannelId;
@@ -79,6 +80,13 @@ internal sealed class ChannelRuntime
     public Task Stopped => _stopped.Task;
 
     public long NextSubchannelId() => Interlocked.Increment(ref _nextSubchannelId);
+
+    /// <summary>For observers only (GetSubchannels): the balancer registers and removes; state lives in the handles.</summary>
+    public void Register(SubchannelHandle handle) => _subchannels[handle.Id] = handle;
+
+    public void Unregister(long id) => _subchannels.TryRemove(id, out _);
+
+    public IReadOnlyList<SubchannelHandle> Subchannels => _subchannels.Values.OrderBy(h => h.Id).ToArray();
 
     public void ReportNonTemporaryError(Exception error) => _nonTemporaryError.TrySetResult(error);
 

@@ -25,6 +25,7 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
     private ConnectivityState _state = ConnectivityState.Idle;
     private int _generation;
     private int _failedPasses;
+    private bool _settingsSeen;
     private TimeSpan _currentBackoff;
     private IClientTransport? _transport;
     private CancellationTokenSource? _connectCts;
@@ -97,6 +98,7 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
         }
 
         int generation = ++_generation;
+        _settingsSeen = false;
         _currentBackoff = _runtime.Backoff.Delay(_failedPasses);
         var connectTimeout = _runtime.Backoff.ConnectTimeout(_currentBackoff);
         MoveTo(ConnectivityState.Connecting, $"connect attempt {_failedPasses + 1}, deadline {connectTimeout.TotalSeconds:0.###} s");
@@ -148,7 +150,8 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
         DisposeConnectCts();
         if (error is null)
         {
-            _failedPasses = 0;
+            // Backoff resets only when the server's SETTINGS prove the connection usable (connection-backoff.md),
+            // so a peer that accepts sockets and never speaks HTTP/2 cannot cause a reconnect storm.
             MoveTo(ConnectivityState.Ready, "connected");
             return;
         }
@@ -169,6 +172,19 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
     {
         switch (e)
         {
+            case ConnectionEvent.SettingsReceived:
+                _settingsSeen = true;
+                _failedPasses = 0;
+                break;
+            case ConnectionEvent.Closed closed when _state == ConnectivityState.Ready && !_settingsSeen:
+                _handle.Publish(ConnectivityState.TransientFailure, null);
+                CloseTransport(graceful: false);
+                var backoff = _currentBackoff;
+                _failedPasses++;
+                var why = "connection closed before the server's SETTINGS: " + (closed.Error?.Message ?? closed.Reason.ToString());
+                MoveTo(ConnectivityState.TransientFailure, $"{why}; retrying in {backoff.TotalSeconds:0.###} s", why);
+                Context.Timers.StartSingleTimer(BackoffTimer, new BackoffEnded(_generation), backoff);
+                break;
             case ConnectionEvent.GoAwayReceived goAway when _state == ConnectivityState.Ready:
                 // Draining: no new calls here; calls in flight finish, then the transport closes itself.
                 _handle.Publish(ConnectivityState.Idle, null);

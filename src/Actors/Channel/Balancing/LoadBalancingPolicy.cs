@@ -39,6 +39,12 @@ internal interface IBalancerHelper
     /// <summary>Publishes the aggregate state and the picker that goes with it.</summary>
     void UpdateState(ConnectivityState state, Picker picker);
 
+    /// <summary>
+    /// Runs <paramref name="flush"/> once the messages already in the balancer's mailbox are handled, however many
+    /// times it is asked before: a burst of N state changes then builds one picker, not N.
+    /// </summary>
+    void RequestFlush(Action flush);
+
     /// <summary>Uniform in [0, 1).</summary>
     double NextRandom();
 

@@ -15,6 +15,8 @@ internal sealed class RoundRobinPolicy : LoadBalancingPolicy
     private string _lastError = "no connection attempt has failed yet";
     private ConnectivityState? _publishedState;
     private long[] _publishedReady = [];
+    private bool _forceNext;
+    private Action? _flush;
 
     public RoundRobinPolicy(IBalancerHelper helper)
         : base(helper) => _list = new SubchannelList(helper);
@@ -81,6 +83,15 @@ internal sealed class RoundRobinPolicy : LoadBalancingPolicy
 
     private void Publish(bool force)
     {
+        // Building a picker is O(subchannels): with many of them reporting at once, build one per burst.
+        _forceNext |= force;
+        Helper.RequestFlush(_flush ??= Flush);
+    }
+
+    private void Flush()
+    {
+        bool force = _forceNext;
+        _forceNext = false;
         var state = _list.Count == 0 ? ConnectivityState.TransientFailure : _list.Aggregate;
         if (state == ConnectivityState.Ready)
         {

@@ -55,7 +55,7 @@ internal sealed class ChannelCallInvoker : CallInvoker
         var start = StartAsync(method, options, state, static (t, m, o) =>
         {
             var c = t.Invoker.AsyncClientStreamingCall(m, o);
-            return (c, new InnerCall(c.ResponseHeadersAsync, c.GetStatus, c.GetTrailers, c.Dispose));
+            return (c, (IInnerCall)new InnerClientStreaming<TRequest, TResponse>(c));
         });
         return new AsyncClientStreamingCall<TRequest, TResponse>(
             new DeferredWriter<TRequest>(Then(start, static c => c.RequestStream)),
@@ -70,7 +70,7 @@ internal sealed class ChannelCallInvoker : CallInvoker
         var start = StartAsync(method, options, state, static (t, m, o) =>
         {
             var c = t.Invoker.AsyncDuplexStreamingCall(m, o);
-            return (c, new InnerCall(c.ResponseHeadersAsync, c.GetStatus, c.GetTrailers, c.Dispose));
+            return (c, (IInnerCall)new InnerDuplex<TRequest, TResponse>(c));
         });
         return new AsyncDuplexStreamingCall<TRequest, TResponse>(
             new DeferredWriter<TRequest>(Then(start, static c => c.RequestStream)),
@@ -87,7 +87,7 @@ internal sealed class ChannelCallInvoker : CallInvoker
             try
             {
                 var call = transport.Invoker.AsyncUnaryCall(method, request, options);
-                state.Attach(new InnerCall(call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose));
+                state.Attach(new InnerUnary<TResponse>(call));
                 var response = await call.ResponseAsync.ConfigureAwait(false);
                 return response;
             }
@@ -109,11 +109,11 @@ internal sealed class ChannelCallInvoker : CallInvoker
         var transport = await PickAsync(method.FullName, options, state, avoid).ConfigureAwait(false);
         picked(transport);
         var call = transport.Invoker.AsyncServerStreamingCall(method, request, options);
-        state.Attach(new InnerCall(call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose));
+        state.Attach(new InnerServerStreaming<TResponse>(call));
         return call.ResponseStream;
     }
 
-    private async Task<TCall> StartAsync<TRequest, TResponse, TCall>(Method<TRequest, TResponse> method, CallOptions options, DeferredCallState state, Func<IClientTransport, Method<TRequest, TResponse>, CallOptions, (TCall Call, InnerCall Inner)> begin)
+    private async Task<TCall> StartAsync<TRequest, TResponse, TCall>(Method<TRequest, TResponse> method, CallOptions options, DeferredCallState state, Func<IClientTransport, Method<TRequest, TResponse>, CallOptions, (TCall Call, IInnerCall Inner)> begin)
     {
         var transport = await PickAsync(method.FullName, options, state, avoid: null).ConfigureAwait(false);
         var (call, inner) = begin(transport, method, options);

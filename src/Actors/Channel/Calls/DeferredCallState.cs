@@ -2,31 +2,54 @@ using ActorChannel.Transport;
 
 namespace ActorChannel.Client.Calls;
 
-/// <summary>The transport call behind a channel call, seen through the parts every call kind shares.</summary>
-internal sealed class InnerCall(Task<Metadata> headers, Func<Status> status, Func<Metadata> trailers, Action cancel)
-{
-    public Task<Metadata> Headers { get; } = headers;
-
-    public Status GetStatus() => status();
-
-    public Metadata GetTrailers() => trailers();
-
-    public void Cancel() => cancel();
-}
-
 /// <summary>
 /// The call state of a channel call, returned before the call has a transport: it answers for the pick
-/// while it waits (and fails), then forwards to the transport call of the current attempt.
+/// while it waits (and fails), then forwards to the transport call of the current attempt. Costs one object
+/// per call unless someone asks for headers before the call reached a transport.
 /// </summary>
 internal sealed class DeferredCallState : ICallState
 {
-    private readonly TaskCompletionSource<Metadata> _headers = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private InnerCall? _inner;
+    private IInnerCall? _inner;
     private RpcException? _failure;
+    private TaskCompletionSource<Metadata>? _earlyHeaders;
     private CancellationTokenSource? _cts;
     private int _cancelled;
 
-    public Task<Metadata> ResponseHeadersAsync => _headers.Task;
+    public Task<Metadata> ResponseHeadersAsync
+    {
+        get
+        {
+            if (Volatile.Read(ref _failure) is { } failure)
+            {
+                return Task.FromException<Metadata>(failure);
+            }
+
+            if (Volatile.Read(ref _inner) is { } inner)
+            {
+                return inner.Headers;
+            }
+
+            // Asked before the pick: a promise that Attach (or a failure) keeps. Attach writes _inner before it
+            // reads _earlyHeaders and this does the reverse, so one of the two always forwards.
+            var early = Volatile.Read(ref _earlyHeaders);
+            if (early is null)
+            {
+                var fresh = new TaskCompletionSource<Metadata>(TaskCreationOptions.RunContinuationsAsynchronously);
+                early = Interlocked.CompareExchange(ref _earlyHeaders, fresh, null) ?? fresh;
+            }
+
+            if (Volatile.Read(ref _inner) is { } attached)
+            {
+                Forward(attached.Headers, early);
+            }
+            else if (Volatile.Read(ref _failure) is { } failed)
+            {
+                early.TrySetException(failed);
+            }
+
+            return early.Task;
+        }
+    }
 
     public bool IsCancelled => Volatile.Read(ref _cancelled) != 0;
 
@@ -65,21 +88,14 @@ internal sealed class DeferredCallState : ICallState
     }
 
     /// <summary>The call now runs on <paramref name="inner"/> (a new attempt replaces the previous one).</summary>
-    public void Attach(InnerCall inner)
+    public void Attach(IInnerCall inner)
     {
         Volatile.Write(ref _inner, inner);
-        inner.Headers.ContinueWith(
-            static (t, s) =>
-            {
-                if (t.IsCompletedSuccessfully)
-                {
-                    ((TaskCompletionSource<Metadata>)s!).TrySetResult(t.Result);
-                }
-            },
-            _headers,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        if (Volatile.Read(ref _earlyHeaders) is { } early)
+        {
+            Forward(inner.Headers, early);
+        }
+
         if (IsCancelled)
         {
             inner.Cancel();
@@ -93,16 +109,29 @@ internal sealed class DeferredCallState : ICallState
         Finished(error);
     }
 
-    /// <summary>The final attempt failed; headers that never came fail with the same error.</summary>
+    /// <summary>The final attempt failed; headers promised early fail with the same error.</summary>
     public void Finished(RpcException? error)
     {
-        if (error is not null)
+        if (error is not null && Volatile.Read(ref _earlyHeaders) is { } early)
         {
-            // Nobody may ever await the headers of a failed call: observe the fault so it is not reported as unobserved.
-            _headers.TrySetException(error);
-            _ = _headers.Task.Exception;
+            early.TrySetException(error);
+            _ = early.Task.Exception;
         }
     }
+
+    private static void Forward(Task<Metadata> headers, TaskCompletionSource<Metadata> early) =>
+        headers.ContinueWith(
+            static (t, s) =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    ((TaskCompletionSource<Metadata>)s!).TrySetResult(t.Result);
+                }
+            },
+            early,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
 
     private CancellationTokenSource EnsureCts()
     {

@@ -32,16 +32,21 @@ internal sealed class PickerSlot
     /// <summary>Installs a picker and wakes every waiting call; ignored once closed.</summary>
     public void Publish(Picker picker)
     {
+        // Close may run on a caller's thread (DisposeAsync) while the channel actor publishes: never overwrite it.
         var current = Volatile.Read(ref _picker);
-        if (current is ClosedPicker)
+        while (current is not ClosedPicker)
         {
-            return;
-        }
+            var seen = Interlocked.CompareExchange(ref _picker, picker, current);
+            if (ReferenceEquals(seen, current))
+            {
+                // The picker is visible before the waiters wake, and a waiter reads the signal before the
+                // picker: either it sees the new picker or it holds the old signal, which is completed here.
+                Interlocked.Exchange(ref _next, NewSignal()).TrySetResult();
+                return;
+            }
 
-        // The picker must be visible before the waiters wake, and a waiter reads the signal before the
-        // picker: either it sees the new picker or it holds the old signal, which is completed below.
-        Volatile.Write(ref _picker, picker);
-        Interlocked.Exchange(ref _next, NewSignal()).TrySetResult();
+            current = seen;
+        }
     }
 
     /// <summary>Final: calls waiting and calls to come end with CANCELLED "channel closed".</summary>

@@ -21,4 +21,7 @@ internal abstract record BalancerMessage
 
     /// <summary>A call or ConnectAsync met an idle balancer: start connecting.</summary>
     public sealed record ExitIdle : BalancerMessage;
+
+    /// <summary>To itself: build the picker now that a burst of state changes has been taken in.</summary>
+    public sealed record Flush : BalancerMessage;
 }

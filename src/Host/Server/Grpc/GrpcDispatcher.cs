@@ -18,13 +18,13 @@ internal sealed class GrpcDispatcher(ServiceRegistry registry, ServerBehavior be
         {
             response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
             response.Headers["grpc-status"] = ((int)StatusCode.Internal).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            response.Headers["grpc-message"] = ServerWire.EncodeMessage("Content-Type '" + http.Request.ContentType + "' is not supported; gRPC needs application/grpc over HTTP/2 POST.");
+            response.Headers["grpc-message"] = GrpcMessageEncoding.Encode("Content-Type '" + http.Request.ContentType + "' is not supported; gRPC needs application/grpc over HTTP/2 POST.");
             return;
         }
 
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/grpc";
-        response.Headers["grpc-accept-encoding"] = ServerWire.AcceptEncoding;
+        response.Headers["grpc-accept-encoding"] = GrpcCompression.AcceptEncoding;
 
         var encoding = http.Request.Headers["grpc-encoding"].ToString();
         var rejection = Reject(path, encoding, http.Request.Headers["grpc-timeout"].ToString(), out var timeout, out var method);
@@ -38,9 +38,10 @@ internal sealed class GrpcDispatcher(ServiceRegistry registry, ServerBehavior be
             callCts.Token,
             options.TimeProvider)
         {
-            RequestEncoding = encoding.Length == 0 || encoding == ServerWire.Identity ? null : encoding,
+            RequestEncoding = encoding.Length == 0 || encoding == GrpcCompression.Identity ? null : encoding,
         };
-        var compressResponses = encoding == ServerWire.Gzip && http.Request.Headers["grpc-accept-encoding"].ToString().Contains(ServerWire.Gzip, StringComparison.Ordinal);
+        // Replies are compressed when the client compressed its request and accepts gzip: the server follows the client's choice.
+        var compressResponses = encoding == GrpcCompression.Gzip && http.Request.Headers["grpc-accept-encoding"].ToString().Contains(GrpcCompression.Gzip, StringComparison.Ordinal);
         var call = new GrpcServerCall(http, context, encoding.Length == 0 ? null : encoding, compressResponses, options.MaxReceiveMessageSize, options.MaxSendMessageSize);
         if (rejection is { } rejected)
         {
@@ -95,14 +96,14 @@ internal sealed class GrpcDispatcher(ServiceRegistry registry, ServerBehavior be
             return new Status(StatusCode.Unimplemented, $"Method not found: {path}");
         }
 
-        if (!ServerWire.IsSupportedEncoding(encoding.Length == 0 ? null : encoding))
+        if (!GrpcCompression.IsSupported(encoding))
         {
-            return new Status(StatusCode.Unimplemented, $"Unsupported grpc-encoding '{encoding}'; this server accepts {ServerWire.AcceptEncoding}.");
+            return new Status(StatusCode.Unimplemented, $"Unsupported grpc-encoding '{encoding}'; this server accepts {GrpcCompression.AcceptEncoding}.");
         }
 
         if (timeoutText.Length > 0)
         {
-            if (!ServerWire.TryDecodeTimeout(timeoutText, out var t))
+            if (!GrpcTimeout.TryDecode(timeoutText, out var t))
             {
                 return new Status(StatusCode.Internal, $"Malformed grpc-timeout '{timeoutText}'.");
             }
@@ -158,7 +159,7 @@ internal sealed class GrpcDispatcher(ServiceRegistry registry, ServerBehavior be
             {
                 if (value is not null)
                 {
-                    ServerWire.TryAddReceived(metadata, name, value);
+                    MetadataHeaders.TryAddReceived(metadata, name, value);
                 }
             }
         }

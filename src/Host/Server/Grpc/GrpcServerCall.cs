@@ -106,7 +106,7 @@ internal sealed class GrpcServerCall
         _headersSent = true;
         if (_compressResponses)
         {
-            _http.Response.Headers["grpc-encoding"] = ServerWire.Gzip;
+            _http.Response.Headers["grpc-encoding"] = GrpcCompression.Gzip;
         }
 
         AppendMetadata(_http.Response.Headers, Context.ResponseHeaders);
@@ -117,7 +117,7 @@ internal sealed class GrpcServerCall
         append("grpc-status", ((int)status.Code).ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (!string.IsNullOrEmpty(status.Detail))
         {
-            append("grpc-message", ServerWire.EncodeMessage(status.Detail));
+            append("grpc-message", GrpcMessageEncoding.Encode(status.Detail));
         }
     }
 

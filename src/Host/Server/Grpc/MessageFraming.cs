@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.IO.Pipelines;
 using ActorChannel.Transport;
 
@@ -8,8 +7,6 @@ namespace ActorChannel.Host.Server.Grpc;
 /// <summary>Reads 5-byte length-prefixed gRPC messages from the request body.</summary>
 internal sealed class RequestMessageReader(PipeReader reader, string? encoding, int maxMessageSize)
 {
-    private const int HeaderSize = 5;
-
     /// <summary>The next message's payload (decompressed), or null at the clean end of the request.</summary>
     public async ValueTask<byte[]?> ReadAsync(CancellationToken cancellationToken)
     {
@@ -40,19 +37,25 @@ internal sealed class RequestMessageReader(PipeReader reader, string? encoding, 
     {
         frame = null;
         consumed = buffer.Start;
+        const int HeaderSize = GrpcFraming.HeaderSize;
         if (buffer.Length < HeaderSize)
         {
             return false;
         }
 
-        Span<byte> header = stackalloc byte[HeaderSize];
-        buffer.Slice(0, HeaderSize).CopyTo(header);
-        if (header[0] > 1)
+        Span<byte> prefix = stackalloc byte[HeaderSize];
+        buffer.Slice(0, HeaderSize).CopyTo(prefix);
+        GrpcFrameHeader header;
+        try
         {
-            throw new RpcException(new Status(StatusCode.Internal, $"Invalid message flags 0x{header[0]:X2} (only the compressed bit 0x01 is defined)."));
+            header = GrpcFraming.ReadHeader(prefix);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new RpcException(new Status(StatusCode.Internal, ex.Message));
         }
 
-        var length = BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
+        var length = header.Length;
         if (length > (uint)maxMessageSize)
         {
             throw new RpcException(new Status(StatusCode.ResourceExhausted, $"Received message larger than max ({length} vs. {maxMessageSize})."));
@@ -64,7 +67,7 @@ internal sealed class RequestMessageReader(PipeReader reader, string? encoding, 
         }
 
         var payload = buffer.Slice(HeaderSize, length);
-        frame = (header[0] == 1, payload.ToArray());
+        frame = (header.Compressed, payload.ToArray());
         consumed = payload.End;
         return true;
     }
@@ -76,12 +79,23 @@ internal sealed class RequestMessageReader(PipeReader reader, string? encoding, 
             return frame.Payload;
         }
 
-        if (encoding is null or ServerWire.Identity)
+        if (encoding is null or GrpcCompression.Identity)
         {
             throw new RpcException(new Status(StatusCode.Internal, "A message has the compressed flag set but the request has no grpc-encoding."));
         }
 
-        return ServerWire.Decompress(frame.Payload, maxMessageSize);
+        try
+        {
+            return GrpcCompression.Decompress(encoding, frame.Payload, maxMessageSize);
+        }
+        catch (GrpcMessageTooLargeException ex)
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"Received decompressed message larger than max ({ex.Length} vs. {ex.Limit})."));
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new RpcException(new Status(StatusCode.Internal, $"The request message could not be decompressed: {ex.Message}"));
+        }
     }
 }
 
@@ -95,11 +109,9 @@ internal sealed class ResponseMessageWriter(PipeWriter writer, bool compress, in
             throw new RpcException(new Status(StatusCode.ResourceExhausted, $"Response message larger than the server's send limit ({payload.Length} vs. {max})."));
         }
 
-        var body = compress ? ServerWire.Compress(payload) : payload;
-        var header = writer.GetSpan(5);
-        header[0] = compress ? (byte)1 : (byte)0;
-        BinaryPrimitives.WriteUInt32BigEndian(header[1..], (uint)body.Length);
-        writer.Advance(5);
+        var body = compress ? GrpcCompression.Compress(GrpcCompression.Gzip, payload) : payload;
+        GrpcFraming.WriteHeader(writer.GetSpan(GrpcFraming.HeaderSize), compress, body.Length);
+        writer.Advance(GrpcFraming.HeaderSize);
         writer.Write(body);
         var flushed = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         if (flushed.IsCanceled || flushed.IsCompleted)

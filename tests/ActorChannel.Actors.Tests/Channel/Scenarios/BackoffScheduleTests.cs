@@ -111,4 +111,29 @@ public class BackoffScheduleTests(ITestOutputHelper output) : ChannelTestBase(ou
         await AdvanceAsync(Ms);
         Assert.Contains(Transitions, t => t.To == S.TransientFailure);
     }
+
+    [Fact]
+    public async Task A_connection_lost_before_the_servers_settings_counts_as_a_failure_and_keeps_backing_off()
+    {
+        Transports.DefaultScript = ConnectScript.SucceedWithoutSettings;
+        var channel = await DialAsync("round_robin", [Addr(1)]);
+        var schedule = new ExponentialBackoff(BackoffOptions.Default, () => 0.5);
+        for (int n = 0; n < 4; n++)
+        {
+            Assert.Equal(S.Ready, channel.State);
+            Transports.Latest(Addr(1))!.Lose();
+            await SettleAsync();
+            Assert.Equal((S.Ready, S.TransientFailure), (Transitions[^1].From, Transitions[^1].To));
+            await AdvanceAsync(schedule.Delay(n) - Ms);
+            Assert.Equal(n + 1, Attempts);
+            await AdvanceAsync(Ms);
+            Assert.Equal(n + 2, Attempts);
+        }
+
+        // Once SETTINGS arrive the connection has proved usable: the next loss reconnects at once, backoff reset.
+        Transports.Latest(Addr(1))!.ReceiveSettings();
+        Transports.Latest(Addr(1))!.Lose();
+        await SettleAsync();
+        Assert.Equal(6, Attempts);
+    }
 }

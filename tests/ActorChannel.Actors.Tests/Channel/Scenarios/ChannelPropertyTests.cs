@@ -32,7 +32,7 @@ public class ChannelPropertyTests(ITestOutputHelper output) : ChannelTestBase(ou
 
     public sealed record Update(int Mask) : Op;
 
-    /// <summary>What every unscripted connect attempt does from now on (0 succeed, 1 fail, 2 hang).</summary>
+    /// <summary>What every unscripted connect attempt does from now on (0 succeed, 1 fail, 2 hang, 3 connect without SETTINGS).</summary>
     public sealed record Default(int Outcome) : Op;
 
     public sealed record Advance(int Millis) : Op;
@@ -43,8 +43,8 @@ public class ChannelPropertyTests(ITestOutputHelper output) : ChannelTestBase(ou
     {
         var address = Gen.Choose(0, Pool - 1);
         var op = Gen.OneOf(
-            Gen.Zip(address, Gen.Choose(0, 2), (a, o) => (Op)new NextConnect(a, o)),
-            Gen.Zip(address, Gen.Choose(0, 2), (a, o) => (Op)new NextConnect(a, o)),
+            Gen.Zip(address, Gen.Choose(0, 3), (a, o) => (Op)new NextConnect(a, o)),
+            Gen.Zip(address, Gen.Choose(0, 3), (a, o) => (Op)new NextConnect(a, o)),
             Gen.Choose(0, 2).Select(o => (Op)new Default(o)),
             Gen.Choose(0, 2).Select(o => (Op)new Default(o)),
             address.Select(a => (Op)new Lose(a)),
@@ -117,7 +117,7 @@ public class ChannelPropertyTests(ITestOutputHelper output) : ChannelTestBase(ou
         Assert.All(last, s => Assert.Equal(S.Shutdown, s));
     }
 
-    private static ConnectScript Outcome(int outcome) => outcome switch { 0 => ConnectScript.Succeed, 1 => ConnectScript.Fail(), _ => ConnectScript.Hang };
+    private static ConnectScript Outcome(int outcome) => outcome switch { 0 => ConnectScript.Succeed, 1 => ConnectScript.Fail(), 2 => ConnectScript.Hang, _ => ConnectScript.SucceedWithoutSettings };
 
     private static TransportAddress[] Pick(int mask) =>
         Enumerable.Range(0, Pool).Where(i => (mask & (1 << i)) != 0).Select(i => Addr(i + 1)).ToArray();

@@ -124,6 +124,8 @@ public class PolicyTests(ITestOutputHelper output) : ChannelTestBase(output)
 
         Assert.True(removed.IsClosed);
         Assert.Equal(S.Shutdown, TransitionsOf(Addr(1)).Last().To);
+        Assert.Equal([Addr(2), Addr(3), Addr(4)], channel.GetSubchannels().Select(s => s.Address).Order(Comparer<TransportAddress>.Create((a, b) => string.CompareOrdinal(a.ToString(), b.ToString()))));
+        Assert.All(channel.GetSubchannels(), s => Assert.Equal(S.Ready, s.State));
         Assert.Single(Transports.TransportsTo(Addr(2)));
         Assert.Equal(S.Ready, TransitionsOf(Addr(4)).Last().To);
         var answers = new HashSet<string>();
