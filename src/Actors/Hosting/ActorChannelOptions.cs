@@ -74,7 +74,6 @@ public sealed class ActorChannelOptions
             MaxReceiveMessageSize = MaxReceiveMessageSize ?? defaults.MaxReceiveMessageSize,
             MaxSendMessageSize = MaxSendMessageSize,
             UserAgent = UserAgent,
-            TransportFactory = HttpClientTransportFactory.Instance,
             LoggerFactory = loggerFactory,
             TimeProvider = timeProvider,
         };

@@ -21,7 +21,6 @@ public static class ActorSample
         var channelOptions = new GrpcChannelOptions
         {
             Credentials = ChannelCredentials.Insecure,
-            TransportFactory = HttpClientTransportFactory.Instance,
             DefaultServiceConfig = """{"loadBalancingConfig":[{"round_robin":{}}]}""",
             LoggerFactory = logs,
         };
