@@ -62,7 +62,7 @@ public static class LiveTableView
                 new Markup(row.Calls.ToString(CultureInfo.InvariantCulture)),
                 new Markup(rate.ToString("0", CultureInfo.InvariantCulture)),
                 new Markup(row.LastTransitionAt is { } at
-                    ? string.Create(CultureInfo.InvariantCulture, $"[grey]{at.TotalSeconds:0.0}s[/] {Markup.Escape(Shorten(row.LastTransition, 48))}")
+                    ? string.Create(CultureInfo.InvariantCulture, $"[grey]{at.TotalSeconds:0.0}s[/] {Markup.Escape(TransitionText(row.LastTransition))}")
                     : "-"));
         }
 
@@ -80,6 +80,26 @@ public static class LiveTableView
         ConnectivityState.Idle => "[blue]IDLE[/]",
         _ => "[grey]" + state.ToSpecName() + "[/]",
     };
+
+    /// <summary>"FROM -> TO" on the first line, the reason under it; a long reason loses its middle, keeping "retrying in …".</summary>
+    private static string TransitionText(string transition)
+    {
+        var colon = transition.IndexOf(": ", StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return transition;
+        }
+
+        const int max = 56;
+        var reason = transition[(colon + 2)..];
+        if (reason.Length > max)
+        {
+            var tail = reason.LastIndexOf("; ", StringComparison.Ordinal) is var i and > 0 && reason.Length - i < max / 2 ? reason[i..] : "";
+            reason = reason[..(max - tail.Length - 1)] + "…" + tail;
+        }
+
+        return transition[..colon] + "\n" + reason;
+    }
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
