@@ -37,7 +37,7 @@ public static class CliApp
         {
             var command = parse.CommandResult.Command;
             var help = command == root ? "--help" : $"{command.Name} --help";
-            io.Error.WriteLine($"error: {parse.Errors[0].Message} (see '{help}')");
+            io.Error.WriteLine($"error: {parse.Errors[0].Message.ReplaceLineEndings(" ")} (see '{help}')");
             return 2;
         }
 

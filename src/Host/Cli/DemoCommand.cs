@@ -13,7 +13,8 @@ public static class DemoCommand
         var backends = CliOptions.Positive("--backends", null, defaults.Backends, "How many Greeter backends to start");
         var rate = CliOptions.Positive("--rate", null, (int)defaults.CallsPerSecond, "Calls started per second");
         var policy = CliOptions.Policy(defaults.Policy);
-        var output = new Option<DemoOutput>("--output") { Description = "auto (table on a terminal), table or plain", DefaultValueFactory = _ => DemoOutput.Auto };
+        var output = new Option<string>("--output") { Description = "auto (the table on a terminal, plain lines elsewhere), table or plain", DefaultValueFactory = _ => "auto" };
+        output.AcceptOnlyFromAmong("auto", "table", "plain");
         var command = new Command("demo", "Three in-process Greeter backends, one round_robin channel, one backend killed and restarted; a live table")
         {
             duration, backends, rate, policy, output,
@@ -24,7 +25,7 @@ public static class DemoCommand
             Backends = parse.GetValue(backends),
             CallsPerSecond = parse.GetValue(rate),
             Policy = parse.GetRequiredValue(policy),
-            Output = parse.GetValue(output),
+            Output = Enum.Parse<DemoOutput>(parse.GetRequiredValue(output), ignoreCase: true),
         }, ct)));
         return command;
     }

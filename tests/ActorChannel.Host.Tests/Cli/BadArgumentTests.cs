@@ -16,6 +16,8 @@ public sealed class BadArgumentTests
     [InlineData("70000", "serve", "--port", "70000")]
     [InlineData("--port", "serve")]
     [InlineData("frobnicate", "frobnicate")]
+    [InlineData("fancy", "demo", "--output", "fancy")]
+    [InlineData("sideways", "serve", "--port", "0", "--health", "sideways")]
     [InlineData("--nope", "greet", "--target", "127.0.0.1:1", "--nope")]
     public async Task End_with_one_clear_line_and_a_non_zero_exit(string mentioned, params string[] args)
     {
