@@ -60,6 +60,33 @@ public sealed class AddActorChannelTests
     }
 
     [Fact]
+    public async Task ConfigureChannel_adds_what_configuration_cannot_hold()
+    {
+        await using var server = await Backends.StartOursAsync();
+        var transitions = new System.Collections.Concurrent.ConcurrentQueue<ActorChannel.Client.Actors.SubchannelTransition>();
+        var services = new ServiceCollection();
+        services.AddActorChannel("c", o => o.Target = server.Address)
+            .ConfigureChannel((options, _) => options with { TransitionObserver = transitions.Enqueue });
+        await using var provider = services.BuildServiceProvider();
+
+        await provider.GetRequiredService<IGrpcChannelProvider>().GetChannel("c").ConnectAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+
+        Assert.Contains(transitions, t => t.To == ConnectivityState.Ready && t.Address.ToString() == server.Address);
+    }
+
+    [Fact]
+    public void The_same_name_twice_is_refused()
+    {
+        var services = new ServiceCollection();
+        services.AddActorChannel("twice", o => o.Target = "127.0.0.1:1");
+        services.AddActorChannel("twice", o => o.Target = "127.0.0.1:2");
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IGrpcChannelProvider>());
+        Assert.Contains("'twice' is registered twice", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unknown_name_is_a_clear_error()
     {
         var services = new ServiceCollection();
