@@ -69,7 +69,16 @@ public abstract class ChannelTestBase : ActorTestBase
         return channel;
     }
 
-    protected Task SettleAsync() => System.WhenIdleAsync();
+    /// <summary>
+    /// Waits until no actor has work. Twice: the kernel's idle tracker can complete a waiter early when a mailbox's
+    /// last Exit (count already at zero) reads the waiter after new work arrived (reported to the kernel's owner);
+    /// a second wait then sees that work and waits for it.
+    /// </summary>
+    protected async Task SettleAsync()
+    {
+        await System.WhenIdleAsync();
+        await System.WhenIdleAsync();
+    }
 
     protected async Task AdvanceAsync(TimeSpan by)
     {
