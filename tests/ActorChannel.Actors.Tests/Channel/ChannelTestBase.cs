@@ -70,9 +70,8 @@ public abstract class ChannelTestBase : ActorTestBase
     }
 
     /// <summary>
-    /// Waits until no actor has work. Twice: the kernel's idle tracker can complete a waiter early when a mailbox's
-    /// last Exit (count already at zero) reads the waiter after new work arrived (reported to the kernel's owner);
-    /// a second wait then sees that work and waits for it.
+    /// Waits until no actor has work. Twice, cheaply, against a narrow window in the kernel's idle tracker: an Exit
+    /// that brought the count to zero may read a waiter installed after new work arrived and complete it early.
     /// </summary>
     protected async Task SettleAsync()
     {
