@@ -1,4 +1,3 @@
-using ActorChannel.Client.Actors;
 using ActorChannel.Client.Backoff;
 using ActorChannel.Resolution;
 using ActorChannel.Transport;
