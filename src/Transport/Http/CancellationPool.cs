@@ -14,7 +14,9 @@ internal sealed class CancellationPool
         var start = Environment.CurrentManagedThreadId;
         for (var i = 0; i < _slots.Length; i++)
         {
-            if (Interlocked.Exchange(ref _slots[(start + i) & (_slots.Length - 1)], null) is { } cts)
+            // Look before taking: an atomic exchange on an empty slot still bounces its cache line between cores.
+            ref var slot = ref _slots[(start + i) & (_slots.Length - 1)];
+            if (Volatile.Read(ref slot) is not null && Interlocked.Exchange(ref slot, null) is { } cts)
             {
                 return cts;
             }
@@ -33,7 +35,8 @@ internal sealed class CancellationPool
         var start = Environment.CurrentManagedThreadId;
         for (var i = 0; i < _slots.Length; i++)
         {
-            if (Interlocked.CompareExchange(ref _slots[(start + i) & (_slots.Length - 1)], cts, null) is null)
+            ref var slot = ref _slots[(start + i) & (_slots.Length - 1)];
+            if (Volatile.Read(ref slot) is null && Interlocked.CompareExchange(ref slot, cts, null) is null)
             {
                 return;
             }

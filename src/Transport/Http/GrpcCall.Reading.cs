@@ -6,15 +6,31 @@ namespace ActorChannel.Transport;
 /// <summary>Reading length-prefixed response messages: pooled buffers, the receive limit, decompression.</summary>
 internal partial class GrpcCall<TRequest, TResponse>
 {
-    /// <summary>Reads the next message into <see cref="LastMessage"/>; false at the end of the body.</summary>
+    // Most messages fit: one rented buffer holds the prefix and then the payload.
+    private const int SmallBuffer = 512;
+
+    /// <summary>
+    /// Reads the next message into <see cref="LastMessage"/>; false at the end of the body. One flat
+    /// async method (no nested ones), so a read that completes at once costs no allocation at all.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     protected async ValueTask<bool> ReadMessageAsync(Stream body)
     {
-        var header = ArrayPool<byte>.Shared.Rent(GrpcFraming.HeaderSize);
-        GrpcFrameHeader frame;
+        var buffer = ArrayPool<byte>.Shared.Rent(SmallBuffer);
         try
         {
-            var got = await ReadFullyAsync(body, header.AsMemory(0, GrpcFraming.HeaderSize)).ConfigureAwait(false);
+            var got = 0;
+            while (got < GrpcFraming.HeaderSize)
+            {
+                var n = await body.ReadAsync(buffer.AsMemory(got, GrpcFraming.HeaderSize - got), CallToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                got += n;
+            }
+
             if (got == 0)
             {
                 return false;
@@ -25,13 +41,40 @@ internal partial class GrpcCall<TRequest, TResponse>
                 throw new InvalidDataException($"the response ended inside a message's length prefix ({got} of {GrpcFraming.HeaderSize} bytes)");
             }
 
-            frame = GrpcFraming.ReadHeader(header);
+            var frame = GrpcFraming.ReadHeader(buffer);
+            var length = CheckFrame(frame);
+            if (length > buffer.Length)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = ArrayPool<byte>.Shared.Rent(length);
+            }
+
+            got = 0;
+            while (got < length)
+            {
+                var n = await body.ReadAsync(buffer.AsMemory(got, length - got), CallToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    throw new InvalidDataException($"the response ended inside a message ({got} of {length} declared bytes arrived)");
+                }
+
+                got += n;
+            }
+
+            LastMessage = frame.Compressed
+                ? Deserialize(GrpcCompression.Decompress(_responseEncoding!, buffer, length, Transport.Options.MaxReceiveMessageSize), null)
+                : Deserialize(buffer, length);
+            return true;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(header);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
 
+    /// <summary>Checks a message prefix against the receive limit and the response's encoding; returns the length.</summary>
+    private int CheckFrame(GrpcFrameHeader frame)
+    {
         var limit = Transport.Options.MaxReceiveMessageSize;
         if ((limit is { } max && frame.Length > (uint)max) || frame.Length > (uint)Array.MaxLength)
         {
@@ -43,25 +86,7 @@ internal partial class GrpcCall<TRequest, TResponse>
             throw new InvalidDataException("a message has the compressed flag set but the response has no grpc-encoding");
         }
 
-        var length = (int)frame.Length;
-        var payload = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            var got = await ReadFullyAsync(body, payload.AsMemory(0, length)).ConfigureAwait(false);
-            if (got < length)
-            {
-                throw new InvalidDataException($"the response ended inside a message ({got} of {length} declared bytes arrived)");
-            }
-
-            LastMessage = frame.Compressed
-                ? Deserialize(GrpcCompression.Decompress(_responseEncoding!, payload, length, limit), null)
-                : Deserialize(payload, length);
-            return true;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(payload);
-        }
+        return (int)frame.Length;
     }
 
     private TResponse Deserialize(byte[] data, int? length)
@@ -74,23 +99,5 @@ internal partial class GrpcCall<TRequest, TResponse>
         {
             throw Fail(new Status(StatusCode.Internal, $"Failed to deserialize the response message: {ex.Message}") { DebugException = ex });
         }
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> ReadFullyAsync(Stream body, Memory<byte> buffer)
-    {
-        var total = 0;
-        while (total < buffer.Length)
-        {
-            var n = await body.ReadAsync(buffer[total..], CallToken).ConfigureAwait(false);
-            if (n == 0)
-            {
-                break;
-            }
-
-            total += n;
-        }
-
-        return total;
     }
 }

@@ -11,7 +11,6 @@ namespace ActorChannel.Transport;
 internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
 {
     private readonly Method<TRequest, TResponse> _method;
-    private HttpRequestMessage? _request;
     private string? _responseEncoding;
     private bool _compressRequests;
 
@@ -118,10 +117,35 @@ internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
         }
     }
 
-    protected override void OnFinished() => _request?.Dispose();
+    protected HttpContent CreateUnaryContent(TRequest message)
+    {
+        if (!_compressRequests && _method.RequestMarshaller.PrefixedSerializer is { } prefixed)
+        {
+            byte[] framed;
+            try
+            {
+                framed = prefixed(message);
+            }
+            catch (Exception ex)
+            {
+                throw Fail(new Status(StatusCode.Internal, $"Failed to serialize the request message: {ex.Message}") { DebugException = ex });
+            }
 
-    protected HttpContent CreateUnaryContent(TRequest message) =>
-        new UnaryRequestContent(GrpcFraming.Frame(Serialize(message), _compressRequests));
+            CheckSendLimit(framed.Length - GrpcFraming.HeaderSize);
+            GrpcFraming.WriteHeader(framed, false, framed.Length - GrpcFraming.HeaderSize);
+            return new UnaryRequestContent(framed);
+        }
+
+        return new UnaryRequestContent(GrpcFraming.Frame(Serialize(message), _compressRequests));
+    }
+
+    private void CheckSendLimit(int length)
+    {
+        if (Transport.Options.MaxSendMessageSize is { } max && length > max)
+        {
+            throw Fail(new Status(StatusCode.ResourceExhausted, $"Request message of {length} bytes exceeds the send limit of {max} bytes."));
+        }
+    }
 
     /// <summary>Serializes, checks the send limit, and compresses if the call asked for it.</summary>
     protected byte[] Serialize(TRequest message)
@@ -136,10 +160,7 @@ internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
             throw Fail(new Status(StatusCode.Internal, $"Failed to serialize the request message: {ex.Message}") { DebugException = ex });
         }
 
-        if (Transport.Options.MaxSendMessageSize is { } max && payload.Length > max)
-        {
-            throw Fail(new Status(StatusCode.ResourceExhausted, $"Request message of {payload.Length} bytes exceeds the send limit of {max} bytes."));
-        }
+        CheckSendLimit(payload.Length);
 
         return _compressRequests ? GrpcCompression.Compress(GrpcCompression.Gzip, payload) : payload;
     }
@@ -152,7 +173,6 @@ internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Content = content,
         };
-        _request = request;
         var headers = request.Headers;
         if (Transport.HostHeader is { } host)
         {
@@ -224,11 +244,12 @@ internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
         var httpStatus = (int)response.StatusCode;
         var contentType = HeaderValue(response.Content.Headers, "Content-Type");
         var isGrpc = GrpcProtocol.IsGrpcContentType(contentType);
-        if ((isGrpc || httpStatus == 200) && HeaderValue(response.Headers, GrpcProtocol.StatusHeader) is not null)
+        var grpc = GrpcHeaderScan.Of(response.Headers);
+        if ((isGrpc || httpStatus == 200) && grpc.Status is not null)
         {
             // Trailers-Only: the status is in the headers and no body follows.
             PublishHeaders(response);
-            return FinishFromTrailers(response.Headers).Code == StatusCode.OK ? false : throw CurrentException();
+            return FinishFromTrailers(response.Headers, grpc).Code == StatusCode.OK ? false : throw CurrentException();
         }
 
         if (httpStatus != 200 || !isGrpc)
@@ -236,7 +257,7 @@ internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
             throw Fail(StatusMapping.StatusForHttpResponse(httpStatus, contentType));
         }
 
-        var encoding = HeaderValue(response.Headers, GrpcProtocol.EncodingHeader);
+        var encoding = grpc.Encoding;
         if (encoding is not null && !GrpcCompression.IsSupported(encoding))
         {
             throw Fail(new Status(StatusCode.Internal, $"The server compressed its response with grpc-encoding '{encoding}', which this client does not support (supported: {GrpcCompression.AcceptEncoding})."));

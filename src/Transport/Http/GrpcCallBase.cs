@@ -8,6 +8,9 @@ namespace ActorChannel.Transport;
 /// </summary>
 internal abstract partial class GrpcCallBase : ICallState
 {
+    private const int Finishing = 1;
+    private const int Finished = 2;
+
     private CancellationTokenSource? _cts;
     private ITimer? _deadlineTimer;
     private CancellationTokenRegistration _userCancel;
@@ -49,10 +52,12 @@ internal abstract partial class GrpcCallBase : ICallState
             {
                 if (_headersTcs is null)
                 {
-                    _headersTcs = new TaskCompletionSource<Metadata>(TaskCreationOptions.RunContinuationsAsynchronously);
-                    if (_responseHeaders is not null)
+                    // Published before the headers or the end are checked: PublishHeaders and TryFinish
+                    // look at the TCS without the lock, after writing what they publish.
+                    Interlocked.Exchange(ref _headersTcs, new TaskCompletionSource<Metadata>(TaskCreationOptions.RunContinuationsAsynchronously));
+                    if (Volatile.Read(ref _responseHeaders) is { } headers)
                     {
-                        _headersTcs.TrySetResult(ToMetadata(_responseHeaders));
+                        _headersTcs.TrySetResult(ToMetadata(headers));
                     }
                     else if (IsFinished)
                     {
@@ -66,7 +71,7 @@ internal abstract partial class GrpcCallBase : ICallState
     }
 
     public Status GetStatus() =>
-        IsFinished ? _status : throw new InvalidOperationException("The call's status is not available until the call has completed.");
+        IsFinished ? FinalStatus() : throw new InvalidOperationException("The call's status is not available until the call has completed.");
 
     public Metadata GetTrailers()
     {
@@ -75,6 +80,7 @@ internal abstract partial class GrpcCallBase : ICallState
             throw new InvalidOperationException("The call's trailers are not available until the call has completed.");
         }
 
+        FinalStatus();
         lock (this)
         {
             return _trailers ??= _trailerSource is null ? new Metadata() : ToMetadata(_trailerSource);
@@ -135,17 +141,17 @@ internal abstract partial class GrpcCallBase : ICallState
     /// <summary>The response is a gRPC one (or Trailers-Only): its headers become the call's response headers.</summary>
     protected void PublishHeaders(HttpResponseMessage response)
     {
-        lock (this)
+        Interlocked.Exchange(ref _responseHeaders, response.Headers);
+        if (Volatile.Read(ref _headersTcs) is { } tcs)
         {
-            _responseHeaders = response.Headers;
-            _headersTcs?.TrySetResult(ToMetadata(response.Headers));
+            tcs.TrySetResult(ToMetadata(response.Headers));
         }
     }
 
     /// <summary>Sets the final status once; an abnormal end cancels what is in flight (RST_STREAM CANCEL) and frees the stream.</summary>
     protected bool TryFinish(Status status, HttpHeaders? trailers, bool notProcessed)
     {
-        if (Interlocked.Exchange(ref _finished, 1) != 0)
+        if (Interlocked.CompareExchange(ref _finished, Finishing, 0) != 0)
         {
             return false;
         }
@@ -153,6 +159,7 @@ internal abstract partial class GrpcCallBase : ICallState
         _status = status;
         _trailerSource = trailers;
         _notProcessed = notProcessed;
+        Volatile.Write(ref _finished, Finished);
         if (status.Code != StatusCode.OK)
         {
             _cts?.Cancel();
@@ -173,12 +180,9 @@ internal abstract partial class GrpcCallBase : ICallState
             Transport.ReturnCancellation(cts);
         }
 
-        lock (this)
+        if (Volatile.Read(ref _headersTcs) is { Task.IsCompleted: false } tcs)
         {
-            if (_headersTcs is { Task.IsCompleted: false } tcs)
-            {
-                tcs.TrySetException(CurrentException());
-            }
+            tcs.TrySetException(CurrentException());
         }
 
         return true;
@@ -210,18 +214,35 @@ internal abstract partial class GrpcCallBase : ICallState
         return CurrentException();
     }
 
-    protected RpcException CurrentException() =>
-        new(_status, _trailerSource is null ? null : GetTrailers(), _notProcessed);
+    protected RpcException CurrentException()
+    {
+        var status = FinalStatus();
+        return new(status, _trailerSource is null ? null : GetTrailers(), _notProcessed);
+    }
+
+    /// <summary>The final status; if another thread is just setting it, waits the few instructions until it has.</summary>
+    private Status FinalStatus()
+    {
+        var spin = default(SpinWait);
+        while (Volatile.Read(ref _finished) == Finishing)
+        {
+            spin.SpinOnce();
+        }
+
+        return _status;
+    }
 
     /// <summary>Ends a call from its trailers (or Trailers-Only headers): grpc-status and grpc-message.</summary>
-    protected Status FinishFromTrailers(HttpHeaders trailers)
+    protected Status FinishFromTrailers(HttpHeaders trailers) => FinishFromTrailers(trailers, GrpcHeaderScan.Of(trailers));
+
+    protected Status FinishFromTrailers(HttpHeaders trailers, GrpcHeaderScan grpc)
     {
-        var code = StatusMapping.ParseGrpcStatus(HeaderValue(trailers, GrpcProtocol.StatusHeader));
+        var code = StatusMapping.ParseGrpcStatus(grpc.Status);
         var status = code is null
-            ? new Status(StatusCode.Unknown, "The server's response has no valid grpc-status" + (HeaderValue(trailers, GrpcProtocol.StatusHeader) is { } bad ? $" ('{bad}')." : "."))
-            : new Status(code.Value, GrpcMessageEncoding.Decode(HeaderValue(trailers, GrpcProtocol.MessageHeader)));
+            ? new Status(StatusCode.Unknown, "The server's response has no valid grpc-status" + (grpc.Status is { } bad ? $" ('{bad}')." : "."))
+            : new Status(code.Value, GrpcMessageEncoding.Decode(grpc.Message));
         TryFinish(status, trailers, false);
-        return _status;
+        return FinalStatus();
     }
 
     internal bool DeadlinePassed => Options.Deadline is { } d && Transport.Options.TimeProvider.GetUtcNow() >= d;

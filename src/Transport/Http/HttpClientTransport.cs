@@ -23,8 +23,8 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
 
     private readonly Action<ConnectionEvent> _observer;
     private readonly object _gate = new();
-    private readonly SocketsHttpHandler _handler;
-    private readonly ConcurrentDictionary<string, Uri> _uris = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, UriEntry> _uris = new(StringComparer.Ordinal);
+    private UriEntry? _lastUri;
     private readonly string _authority;
     private readonly CancellationPool _cancellations = new();
     private Stream? _pending;
@@ -37,6 +37,15 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
     private long _lastReadTimestamp;
 
     public HttpClientTransport(TransportAddress address, TransportOptions options, Action<ConnectionEvent> observer)
+        : this(address, options, observer, null)
+    {
+    }
+
+    /// <summary>
+    /// With <paramref name="handlerForTests"/>, calls go to that handler instead of a socket and the
+    /// transport counts as connected at once: for measuring the call layer alone.
+    /// </summary>
+    internal HttpClientTransport(TransportAddress address, TransportOptions options, Action<ConnectionEvent> observer, HttpMessageHandler? handlerForTests)
     {
         Address = address ?? throw new ArgumentNullException(nameof(address));
         Options = options ?? throw new ArgumentNullException(nameof(options));
@@ -56,9 +65,12 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
             HostHeader = _authority;
         }
 
-        _handler = CreateHandler(options);
-        Http = new HttpMessageInvoker(_handler, disposeHandler: true);
+        Http = new HttpMessageInvoker(handlerForTests ?? CreateHandler(options), disposeHandler: true);
         Invoker = new TransportCallInvoker(this);
+        if (handlerForTests is not null)
+        {
+            _state = StateReady;
+        }
     }
 
     public TransportAddress Address { get; }
@@ -195,14 +207,22 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
 
     internal Uri UriFor(string path)
     {
-        if (_uris.TryGetValue(path, out var uri))
+        // Calls mostly repeat one method: compare the path reference before hashing the string.
+        if (Volatile.Read(ref _lastUri) is { } last && ReferenceEquals(last.Path, path))
         {
-            return uri;
+            return last.Uri;
         }
 
-        uri = new Uri(BaseUri, path);
-        return _uris.GetOrAdd(path, uri);
+        if (!_uris.TryGetValue(path, out var entry))
+        {
+            entry = _uris.GetOrAdd(path, new UriEntry(path, new Uri(BaseUri, path)));
+        }
+
+        Volatile.Write(ref _lastUri, entry);
+        return entry.Uri;
     }
+
+    private sealed record UriEntry(string Path, Uri Uri);
 
     private void CloseIfDrained()
     {

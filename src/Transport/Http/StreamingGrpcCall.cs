@@ -121,7 +121,6 @@ internal sealed class StreamingGrpcCall<TRequest, TResponse> : GrpcCall<TRequest
     protected override void OnFinished()
     {
         _requestContent?.Abort();
-        base.OnFinished();
     }
 
     public Task CompleteAsync()

@@ -36,10 +36,14 @@ public static class StatusMapping
         new(FromRstStream(code, deadlinePassed), $"Stream reset by the server with HTTP/2 error code {Name(code)} (0x{(uint)code:x}).");
 
     /// <summary>A status for a non-gRPC response, its detail naming the HTTP status and content-type.</summary>
-    public static Status StatusForHttpResponse(int httpStatus, string? contentType) =>
-        new(FromHttpStatus(httpStatus), contentType is null or "" || httpStatus != 200
-            ? $"Bad gRPC response: HTTP status {httpStatus}" + (string.IsNullOrEmpty(contentType) ? "" : $", content-type '{contentType}'") + "."
-            : $"Bad gRPC response: invalid content-type '{contentType}' (HTTP status {httpStatus}).");
+    public static Status StatusForHttpResponse(int httpStatus, string? contentType)
+    {
+        var type = string.IsNullOrEmpty(contentType) ? "no content-type" : $"content-type '{contentType}'";
+        var detail = httpStatus == 200
+            ? $"Bad gRPC response: HTTP status 200 with {type}, not application/grpc."
+            : $"Bad gRPC response: HTTP status {httpStatus} ({type}).";
+        return new Status(FromHttpStatus(httpStatus), detail);
+    }
 
     /// <summary>Parses a grpc-status header value; null when it is missing or not a number in 0..16 (callers map that to UNKNOWN).</summary>
     public static StatusCode? ParseGrpcStatus(string? value)

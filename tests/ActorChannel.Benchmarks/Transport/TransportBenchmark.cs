@@ -7,7 +7,8 @@ namespace ActorChannel.Benchmarks.Transport;
 /// <summary>
 /// Closed-loop unary benchmark of the transport beside a bare HttpMessageInvoker (the floor) and the
 /// floor plus the HTTP/2 frame observer, against a Kestrel h2c Greeter.
-/// <c>dotnet run -c Release --project tests/ActorChannel.Benchmarks -- transport [--seconds 10] [--warmup 2] [--rounds 2] [--callers 1,16] [--server inproc|child]</c>.
+/// <c>dotnet run -c Release --project tests/ActorChannel.Benchmarks -- transport [--seconds 10] [--warmup 2] [--rounds 2] [--callers 1,16] [--server inproc|child]</c>;
+/// <c>... -- transport layer</c> runs <see cref="CallLayerBenchmark"/> (BenchmarkDotNet, no network).
 /// With <c>--server child</c> the Greeter runs in a child process, so the allocation figures are the client's alone.
 /// </summary>
 public static class TransportBenchmark
@@ -17,6 +18,12 @@ public static class TransportBenchmark
         if (args.Length > 0 && args[0] == "serve")
         {
             return await ServeAsync();
+        }
+
+        if (args.Length > 0 && args[0] == "layer")
+        {
+            BenchmarkDotNet.Running.BenchmarkRunner.Run<CallLayerBenchmark>(args: args[1..]);
+            return 0;
         }
 
         var seconds = Arg(args, "--seconds", 10.0);
@@ -44,12 +51,16 @@ public static class TransportBenchmark
             var results = new List<LoopResult>();
             using var bare = new UnaryClients.Bare(port, observeFrames: false);
             using var observed = new UnaryClients.Bare(port, observeFrames: true);
+            using var withHeaders = new UnaryClients.Bare(port, observeFrames: true, grpcHeaders: true);
+            using var withToken = new UnaryClients.Bare(port, observeFrames: true, grpcHeaders: true, cancellable: true);
             var transport = new HttpClientTransport(TransportAddress.Tcp("127.0.0.1", port), new TransportOptions(), _ => { });
             await transport.ConnectAsync(CancellationToken.None);
             var variants = new (string Name, Func<Task> Call)[]
             {
                 ("bare HttpMessageInvoker", bare.CallAsync),
                 ("bare + frame observer", observed.CallAsync),
+                ("bare + observer + headers", withHeaders.CallAsync),
+                ("bare + obs + hdrs + token", withToken.CallAsync),
                 ("HttpClientTransport", () => UnaryClients.CallAsync(transport.Invoker)),
             };
 
@@ -76,7 +87,11 @@ public static class TransportBenchmark
                 {
                     foreach (var (name, call) in variants)
                     {
-                        await ClosedLoop.RunAsync(name, n, TimeSpan.FromSeconds(warmup), call);
+                        if (round == 0)
+                        {
+                            await ClosedLoop.RunAsync(name, n, TimeSpan.FromSeconds(warmup), call);
+                        }
+
                         var r = await ClosedLoop.RunAsync(name, n, TimeSpan.FromSeconds(seconds), call);
                         results.Add(r);
                         Console.WriteLine(Row(r) + $" (round {round + 1})");
@@ -86,17 +101,20 @@ public static class TransportBenchmark
 
             await transport.DisposeAsync();
             Console.WriteLine();
-            Console.WriteLine("| callers | client | calls/s | p50 µs | p99 µs | B/call | vs bare calls/s | vs bare B/call |");
-            Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine("Medians over the rounds (B/call: mean). CPU/call is this process's CPU time per call (with the server in-process, the server's share too).");
+            Console.WriteLine("| callers | client | calls/s | p50 µs | p99 µs | CPU µs/call | B/call | vs bare calls/s | vs bare CPU | vs bare B/call |");
+            Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var group in results.GroupBy(r => (r.Callers, r.Variant)))
             {
                 var baseline = results.Where(r => r.Callers == group.Key.Callers && r.Variant == variants[0].Name).ToList();
-                var rate = group.Average(r => r.CallsPerSecond);
+                var rate = Median(group.Select(r => r.CallsPerSecond));
                 var bytes = group.Average(r => r.BytesPerCall);
-                var baseRate = baseline.Average(r => r.CallsPerSecond);
+                var baseRate = Median(baseline.Select(r => r.CallsPerSecond));
                 var baseBytes = baseline.Average(r => r.BytesPerCall);
+                var cpu = Median(group.Select(r => r.CpuMicrosPerCall));
+                var baseCpu = Median(baseline.Select(r => r.CpuMicrosPerCall));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {group.Key.Callers} | {group.Key.Variant} | {rate:0} | {group.Average(r => r.P50Micros):0} | {group.Average(r => r.P99Micros):0} | {bytes:0} | {rate / baseRate:0.000} | {bytes - baseBytes:+0;-0;0} |"));
+                    $"| {group.Key.Callers} | {group.Key.Variant} | {rate:0} | {Median(group.Select(r => r.P50Micros)):0} | {Median(group.Select(r => r.P99Micros)):0} | {cpu:0.0} | {bytes:0} | {rate / baseRate:0.000} | {cpu / baseCpu:0.000} | {bytes - baseBytes:+0;-0;0} |"));
             }
 
             return 0;
@@ -118,7 +136,13 @@ public static class TransportBenchmark
     }
 
     private static string Row(LoopResult r) => string.Create(CultureInfo.InvariantCulture,
-        $"{r.Variant,-26} callers={r.Callers,-3} {r.CallsPerSecond,9:0} calls/s  p50={r.P50Micros,7:0} µs  p99={r.P99Micros,7:0} µs  {r.BytesPerCall,6:0} B/call  gc0={r.Gen0} gc1={r.Gen1} gc2={r.Gen2}");
+        $"{r.Variant,-26} callers={r.Callers,-3} {r.CallsPerSecond,9:0} calls/s  p50={r.P50Micros,7:0} µs  p99={r.P99Micros,7:0} µs  {r.BytesPerCall,6:0} B/call  {r.CpuMicrosPerCall,5:0.0} µs CPU/call  gc0={r.Gen0} gc1={r.Gen1} gc2={r.Gen2}");
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
 
     private static string RuntimeInfo() =>
         $".NET {Environment.Version}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC";

@@ -19,9 +19,14 @@ internal static class UnaryClients
     {
         private readonly HttpMessageInvoker _invoker;
         private readonly Uri _uri;
+        private readonly bool _grpcHeaders;
+        private readonly CancellationTokenSource? _token;
 
-        public Bare(int port, bool observeFrames)
+        /// <param name="grpcHeaders">Also send the user-agent and grpc-accept-encoding headers the transport sends, to tell their cost apart.</param>
+        public Bare(int port, bool observeFrames, bool grpcHeaders = false, bool cancellable = false)
         {
+            _grpcHeaders = grpcHeaders;
+            _token = cancellable ? new CancellationTokenSource() : null;
             var handler = new SocketsHttpHandler
             {
                 EnableMultipleHttp2Connections = false,
@@ -53,13 +58,19 @@ internal static class UnaryClients
                 Content = content,
             };
             request.Headers.TryAddWithoutValidation("te", "trailers");
-            using var response = await _invoker.SendAsync(request, CancellationToken.None);
-            var body = await response.Content.ReadAsStreamAsync();
+            if (_grpcHeaders)
+            {
+                request.Headers.TryAddWithoutValidation("user-agent", TransportOptions.DefaultUserAgent);
+                request.Headers.TryAddWithoutValidation("grpc-accept-encoding", GrpcCompression.AcceptEncoding);
+            }
+            var token = _token?.Token ?? CancellationToken.None;
+            using var response = await _invoker.SendAsync(request, token);
+            var body = await response.Content.ReadAsStreamAsync(token);
             var header = new byte[5];
-            await body.ReadExactlyAsync(header);
+            await body.ReadExactlyAsync(header, token);
             var payload = new byte[GrpcFraming.ReadHeader(header).Length];
-            await body.ReadExactlyAsync(payload);
-            if (await body.ReadAsync(header) != 0)
+            await body.ReadExactlyAsync(payload, token);
+            if (await body.ReadAsync(header, token) != 0)
             {
                 throw new InvalidDataException("more than one message");
             }
@@ -68,7 +79,11 @@ internal static class UnaryClients
             return status == "0" ? StringValue.Parser.ParseFrom(payload) : throw new InvalidOperationException("status " + status);
         }
 
-        public void Dispose() => _invoker.Dispose();
+        public void Dispose()
+        {
+            _invoker.Dispose();
+            _token?.Dispose();
+        }
     }
 
     private sealed class NullSink : IHttp2FrameSink

@@ -17,6 +17,22 @@ public class CallKindTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task Protobuf_marshaller_writes_the_prefix_in_place_and_honours_the_send_limit()
+    {
+        var marshaller = Marshallers.ForProtobuf(Google.Protobuf.WellKnownTypes.StringValue.Parser);
+        var method = new Method<Google.Protobuf.WellKnownTypes.StringValue, Google.Protobuf.WellKnownTypes.StringValue>(MethodType.Unary, "test.Echo", "Unary", marshaller, marshaller);
+        var (t, _) = await fixture.ConnectAsync(new TransportOptions { MaxSendMessageSize = 100 });
+        await using var _t = t;
+        var reply = await t.Invoker.AsyncUnaryCall(method, new Google.Protobuf.WellKnownTypes.StringValue { Value = "proto" }, TestMethods.Safe);
+        Assert.Equal("proto", reply.Value);
+
+        var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+            await t.Invoker.AsyncUnaryCall(method, new Google.Protobuf.WellKnownTypes.StringValue { Value = new string('x', 99) }, TestMethods.Safe));
+        Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
+        Assert.Contains("101 bytes", ex.Status.Detail);
+    }
+
+    [Fact]
     public async Task Many_concurrent_unary_calls_share_one_connection()
     {
         var (t, events) = await fixture.ConnectAsync();

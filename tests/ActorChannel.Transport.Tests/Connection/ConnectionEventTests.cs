@@ -134,6 +134,20 @@ public class ConnectionEventTests
     }
 
     [Fact]
+    public async Task Host_name_address_is_resolved_and_becomes_the_authority()
+    {
+        var service = new TestService();
+        await using var server = await TestServer.StartAsync(service.Map);
+        await using var t = new HttpClientTransport(TransportAddress.Tcp("localhost", server.Port), new TransportOptions(), _ => { });
+        await t.ConnectAsync(CancellationToken.None);
+        Assert.Equal("ok", await t.Invoker.AsyncUnaryCall(TestMethods.Unary("Headers"), "dns", TestMethods.Safe));
+        lock (service.LastRequestHeaders)
+        {
+            Assert.Equal($"localhost:{server.Port}", service.LastRequestHeaders["Host"]);
+        }
+    }
+
+    [Fact]
     public async Task Unix_domain_socket()
     {
         var path = Path.Combine(Path.GetTempPath(), $"ac-{Guid.NewGuid():N}.sock");

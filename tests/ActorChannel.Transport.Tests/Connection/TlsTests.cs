@@ -18,6 +18,20 @@ public class TlsTests
     }
 
     [Fact]
+    public async Task Self_signed_certificate_given_as_its_own_root()
+    {
+        await using var server = await TestServer.StartAsync(new TestService().Map, TestCertificates.SelfSigned);
+        var publicOnly = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(TestCertificates.SelfSigned.RawData);
+        await using var t = await Connect(server, ChannelCredentials.Tls(publicOnly), _ => { });
+        Assert.Equal("self", await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "self", TestMethods.Safe));
+
+        // Against a different root it is rejected, naming the chain error.
+        var ex = await Assert.ThrowsAsync<TransportConnectException>(() => Connect(server, ChannelCredentials.Tls(TestCertificates.Ca), _ => { }));
+        Assert.False(ex.IsTemporary);
+        Assert.Contains("against the given root certificate", ex.Message);
+    }
+
+    [Fact]
     public async Task Server_name_override_sets_sni_and_the_checked_name()
     {
         await using var server = await TestServer.StartAsync(new TestService().Map, TestCertificates.Server);

@@ -14,6 +14,22 @@ public static class TestCertificates
     /// <summary>For localhost, 127.0.0.1 and foo.test; with its private key.</summary>
     public static X509Certificate2 Server => Pair.Value.Server;
 
+    /// <summary>A self-signed server certificate for 127.0.0.1 and localhost (its own root), with its private key.</summary>
+    public static X509Certificate2 SelfSigned => SelfSignedCert.Value;
+
+    private static readonly Lazy<X509Certificate2> SelfSignedCert = new(() =>
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var req = new CertificateRequest("CN=self-signed test", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName("localhost");
+        san.AddIpAddress(IPAddress.Loopback);
+        req.CertificateExtensions.Add(san.Build());
+        var now = DateTimeOffset.UtcNow;
+        using var cert = req.CreateSelfSigned(now.AddDays(-1), now.AddDays(7));
+        return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pfx), null);
+    });
+
     private static (X509Certificate2, X509Certificate2) Make()
     {
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
