@@ -1,3 +1,4 @@
+using ActorChannel.Client.Actors;
 using ActorChannel.Client.Backoff;
 using ActorChannel.Resolution;
 using ActorChannel.Transport;

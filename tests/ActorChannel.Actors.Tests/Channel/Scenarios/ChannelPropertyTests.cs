@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ActorChannel.Client;
+using ActorChannel.Client.Actors;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Resolution;
 using ActorChannel.TestKit;
