@@ -49,11 +49,12 @@ internal sealed class Bouncer(Partner partner, Finish finish) : Actor<int>
 /// <summary>Pairs of bouncers in one system.</summary>
 internal sealed class Court : IAsyncDisposable
 {
-    private readonly ActorSystem _system = ActorSystem.Create("bench");
+    private readonly ActorSystem _system;
     private readonly List<ActorRef<int>> _servers = [];
 
-    public Court(int pairs)
+    public Court(int pairs, bool preferLocal = false)
     {
+        _system = ActorSystem.Create("bench", new ActorSystemOptions { PreferLocalScheduling = preferLocal });
         for (var i = 0; i < pairs; i++)
         {
             Partner left = new(), right = new();
@@ -67,10 +68,14 @@ internal sealed class Court : IAsyncDisposable
 
     public Finish Finish { get; } = new();
 
+    /// <summary>Rallies in the last Play.</summary>
+    public int Rallies { get; private set; }
+
     /// <summary>Serves <paramref name="ballsPerPair"/> balls in every pair and waits until all rallies end.</summary>
     public void Play(int ballsPerPair, int bounces)
     {
-        Finish.Arm(_servers.Count * ballsPerPair);
+        Rallies = _servers.Count * ballsPerPair;
+        Finish.Arm(Rallies);
         for (var ball = 0; ball < ballsPerPair; ball++)
         {
             foreach (var server in _servers)
