@@ -20,6 +20,9 @@ public sealed record TransportOptions
 
     public TimeSpan KeepAlivePingTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>Send keepalive pings also while no call is active (gRPC's permit_without_calls); off by default.</summary>
+    public bool KeepAlivePermitWithoutCalls { get; init; }
+
     /// <summary>Largest response message accepted; larger ones end the call with RESOURCE_EXHAUSTED.</summary>
     public int? MaxReceiveMessageSize { get; init; } = DefaultMaxReceiveMessageSize;
 

@@ -1,0 +1,140 @@
+using ActorChannel.Client.Balancing;
+using ActorChannel.Client.Config;
+using ActorChannel.Client.Connectivity;
+using ActorChannel.Client.Protocol;
+using ActorChannel.Kernel;
+using ActorChannel.Resolution;
+using Microsoft.Extensions.Logging;
+using static ActorChannel.Client.Protocol.ChannelMessage;
+
+namespace ActorChannel.Client.Actors;
+
+/// <summary>
+/// The channel (grpc-go's ClientConn): owns the resolver and balancer actors, applies resolver results and
+/// service configs, publishes the balancer's pickers and the channel state, and tells subscribers of changes.
+/// </summary>
+internal sealed class ChannelActor : Actor<ChannelMessage>
+{
+    private readonly ChannelRuntime _runtime;
+    private readonly IResolver _resolver;
+    private readonly ResolverSink _sink;
+    private readonly ServiceConfig _defaultConfig;
+    private readonly Dictionary<ActorRef, Action<ConnectivityState>> _subscribers = new();
+    private ActorRef<ResolverMessage>? _resolverActor;
+    private ActorRef<BalancerMessage>? _balancer;
+    private ServiceConfig? _lastGoodConfig;
+    private bool _shutdown;
+
+    public ChannelActor(ChannelRuntime runtime, IResolver resolver, ResolverSink sink, ServiceConfig defaultConfig)
+    {
+        _runtime = runtime;
+        _resolver = resolver;
+        _sink = sink;
+        _defaultConfig = defaultConfig;
+    }
+
+    public static Props<ChannelMessage> Props(ChannelRuntime runtime, IResolver resolver, ResolverSink sink, ServiceConfig defaultConfig) =>
+        Props<ChannelMessage>.Create(() => new ChannelActor(runtime, resolver, sink, defaultConfig))
+            .WithSupervisorStrategy(SupervisorStrategy.Default);
+
+    protected override void PreStart()
+    {
+        _runtime.Invoker.Config = _defaultConfig;
+        _balancer = Context.Spawn(BalancerActor.Props(_runtime, Context.Self), "balancer");
+        _resolverActor = Context.Spawn(ResolverActor.Props(_runtime, _resolver, _sink, Context.Self), "resolver");
+        SetState(ConnectivityState.Connecting, "resolving");
+    }
+
+    protected override void PostStop()
+    {
+        // Also reached when a parent actor stops the channel without DisposeAsync: the channel is closed then too.
+        _runtime.Slot.Close();
+        SetState(ConnectivityState.Shutdown, "channel closed");
+        _runtime.MarkStopped();
+    }
+
+    protected override void Receive(ChannelMessage message)
+    {
+        if (_shutdown)
+        {
+            return;
+        }
+
+        switch (message)
+        {
+            case AddressesUpdated update:
+                _runtime.Slot.ResolverError = null;
+                var config = ApplyServiceConfig(update.ServiceConfigJson);
+                _balancer!.Tell(new BalancerMessage.AddressesUpdated(update.Addresses, config.LoadBalancingPolicy ?? Policies.PickFirst, config.LoadBalancingPolicyConfig));
+                break;
+            case ResolverError error:
+                _runtime.Slot.ResolverError = error.Error;
+                _balancer!.Tell(new BalancerMessage.ResolverError(error.Error));
+                break;
+            case PickerUpdated update:
+                _runtime.Slot.Publish(update.Picker);
+                SetState(update.State, update.Picker.Error ?? "picker updated");
+                break;
+            case ResolveNow:
+                _resolverActor!.Tell(new ResolverMessage.ResolveNow());
+                break;
+            case ExitIdle:
+                _balancer!.Tell(new BalancerMessage.ExitIdle());
+                break;
+            case SubscribeState subscribe:
+                _subscribers[subscribe.Subscriber] = subscribe.Notify;
+                Context.WatchWith(subscribe.Subscriber, new UnsubscribeState(subscribe.Subscriber));
+                subscribe.Notify(_runtime.State.State);
+                break;
+            case UnsubscribeState unsubscribe:
+                if (_subscribers.Remove(unsubscribe.Subscriber))
+                {
+                    Context.Unwatch(unsubscribe.Subscriber);
+                }
+
+                break;
+            case Shutdown:
+                _shutdown = true;
+                _runtime.Slot.Close();
+                SetState(ConnectivityState.Shutdown, "channel closed");
+                Context.StopSelf();
+                break;
+        }
+    }
+
+    private ServiceConfig ApplyServiceConfig(string? json)
+    {
+        if (json is null)
+        {
+            return _lastGoodConfig ?? _defaultConfig;
+        }
+
+        if (ServiceConfigParser.TryParse(json, Policies.IsKnown, out var parsed, out var error))
+        {
+            _lastGoodConfig = parsed!;
+            _runtime.Invoker.Config = parsed!;
+            return parsed!;
+        }
+
+        var kept = _lastGoodConfig ?? _defaultConfig;
+        _runtime.Logger.LogWarning(
+            "Channel {ChannelId}: the resolver's service config was rejected ({Error}); keeping the last good one (policy {Policy})",
+            _runtime.ChannelId, error, kept.LoadBalancingPolicy ?? Policies.PickFirst);
+        return kept;
+    }
+
+    private void SetState(ConnectivityState state, string reason)
+    {
+        var old = _runtime.State.State;
+        if (!_runtime.State.Set(state))
+        {
+            return;
+        }
+
+        _runtime.Logger.LogInformation("Channel {ChannelId}: {From} -> {To} ({Reason})", _runtime.ChannelId, old.ToSpecName(), state.ToSpecName(), reason);
+        foreach (var notify in _subscribers.Values)
+        {
+            notify(state);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using ActorChannel.Client.Backoff;
+using ActorChannel.Client.Calls;
+using ActorChannel.Client.Connectivity;
+using ActorChannel.Client.Picking;
+using ActorChannel.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace ActorChannel.Client.Actors;
+
+/// <summary>One subchannel state change, as logged; tests observe them through <see cref="ChannelRuntime.OnTransition"/>.</summary>
+public sealed record SubchannelTransition(long ChannelId, long SubchannelId, TransportAddress Address, ConnectivityState From, ConnectivityState To, string Reason);
+
+/// <summary>
+/// What the actors of one channel share with each other and with the calling threads: settings, and the
+/// lock-free publication points (picker slot, state). Holds no connection state of its own.
+/// </summary>
+internal sealed class ChannelRuntime
+{
+    private static long s_nextChannelId;
+    private readonly ConcurrentQueue<Task> _closing = new();
+    private readonly ConcurrentDictionary<IClientTransport, byte> _draining = new();
+    private readonly ConcurrentDictionary<long, SubchannelHandle> _subchannels = new();
+    private readonly TaskCompletionSource<Exception> _nonTemporaryError = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _nextSubchannelId;
+
+    public ChannelRuntime(
+        TimeProvider time,
+        ILogger logger,
+        BackoffOptions backoff,
+        Func<double> random,
+        IClientTransportFactory transportFactory,
+        TransportOptions transportOptions,
+        CallCredentials? channelCallCredentials,
+        Action<SubchannelTransition>? onTransition)
+    {
+        ChannelId = Interlocked.Increment(ref s_nextChannelId);
+        Time = time;
+        Logger = logger;
+        Random = random;
+        Backoff = new ExponentialBackoff(backoff, random);
+        ResolverBackoff = new ExponentialBackoff(backoff, random);
+        TransportFactory = transportFactory;
+        TransportOptions = transportOptions;
+        OnTransition = onTransition;
+        Slot = new PickerSlot(time);
+        State = new StatePublisher(ConnectivityState.Idle);
+        Invoker = new ChannelCallInvoker(Slot, time, channelCallCredentials);
+    }
+
+    public long ChannelId { get; }
+
+    public TimeProvider Time { get; }
+
+    public ILogger Logger { get; }
+
+    public Func<double> Random { get; }
+
+    public ExponentialBackoff Backoff { get; }
+
+    public ExponentialBackoff ResolverBackoff { get; }
+
+    public IClientTransportFactory TransportFactory { get; }
+
+    public TransportOptions TransportOptions { get; }
+
+    public Action<SubchannelTransition>? OnTransition { get; }
+
+    public PickerSlot Slot { get; }
+
+    public StatePublisher State { get; }
+
+    public ChannelCallInvoker Invoker { get; }
+
+    /// <summary>Completes with the first connect error retrying cannot fix (ConnectAsync may throw it).</summary>
+    public Task<Exception> NonTemporaryError => _nonTemporaryError.Task;
+
+    /// <summary>Completes after the channel actor's PostStop (so after every child's).</summary>
+    public Task Stopped => _stopped.Task;
+
+    public long NextSubchannelId() => Interlocked.Increment(ref _nextSubchannelId);
+
+    /// <summary>For observers only (GetSubchannels): the balancer registers and removes; state lives in the handles.</summary>
+    public void Register(SubchannelHandle handle) => _subchannels[handle.Id] = handle;
+
+    public void Unregister(long id) => _subchannels.TryRemove(id, out _);
+
+    public IReadOnlyList<SubchannelHandle> Subchannels => _subchannels.Values.OrderBy(h => h.Id).ToArray();
+
+    public void ReportNonTemporaryError(Exception error) => _nonTemporaryError.TrySetResult(error);
+
+    /// <summary>A transport close that DisposeAsync must wait for.</summary>
+    public void TrackClose(Task closing)
+    {
+        if (!closing.IsCompleted)
+        {
+            _closing.Enqueue(closing);
+        }
+    }
+
+    public void MarkStopped() => _stopped.TrySetResult();
+
+    /// <summary>A transport closing gracefully (GOAWAY, removed address): DisposeAsync closes it hard if it is still draining.</summary>
+    public void TrackDraining(IClientTransport transport) => _draining.TryAdd(transport, 0);
+
+    /// <summary>Told from the transport's own thread when it has closed.</summary>
+    public void TransportClosed(IClientTransport transport) => _draining.TryRemove(transport, out _);
+
+    /// <summary>Channel shutdown: calls still draining on old connections fail UNAVAILABLE now.</summary>
+    public void CloseDraining()
+    {
+        foreach (var transport in _draining.Keys)
+        {
+            _draining.TryRemove(transport, out _);
+            try
+            {
+                TrackClose(transport.CloseAsync().AsTask());
+            }
+            catch (Exception e)
+            {
+                Logger.LogDebug(e, "Channel {ChannelId}: a draining transport failed to close", ChannelId);
+            }
+        }
+    }
+
+    public async Task WhenTransportsClosedAsync()
+    {
+        while (_closing.TryDequeue(out var task))
+        {
+            try
+            {
+                await task.ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                Logger.LogDebug(e, "Channel {ChannelId}: a transport failed while closing", ChannelId);
+            }
+        }
+    }
+}

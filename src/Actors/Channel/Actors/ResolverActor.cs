@@ -1,0 +1,162 @@
+using ActorChannel.Client.Protocol;
+using ActorChannel.Kernel;
+using ActorChannel.Resolution;
+using Microsoft.Extensions.Logging;
+using static ActorChannel.Client.Protocol.ResolverMessage;
+
+namespace ActorChannel.Client.Actors;
+
+/// <summary>
+/// Where a resolver's pushed results go: the resolver is made (and its errors surface) at dial time, before its
+/// actor exists, so the context's callbacks forward through this once the actor has started.
+/// </summary>
+internal sealed class ResolverSink
+{
+    private ActorRef<ResolverMessage>? _target;
+
+    public void Attach(ActorRef<ResolverMessage> target) => Volatile.Write(ref _target, target);
+
+    public void Update(ResolutionResult result) => Volatile.Read(ref _target)?.Tell(new Pushed(result));
+
+    public void Error(Exception error) => Volatile.Read(ref _target)?.Tell(new PushedError(error));
+}
+
+/// <summary>
+/// Hosts one <see cref="IResolver"/>: never two resolutions at once; ResolveNow honoured at most once per the
+/// resolver's MinResolveInterval; a failure is reported to the channel and retried with backoff.
+/// </summary>
+internal sealed class ResolverActor : Actor<ResolverMessage>
+{
+    private const string Timer = "resolve";
+
+    private readonly ChannelRuntime _runtime;
+    private readonly IResolver _resolver;
+    private readonly ResolverSink _sink;
+    private readonly ActorRef<ChannelMessage> _channel;
+    private readonly CancellationTokenSource _stopping = new();
+    private bool _resolving;
+    private bool _pending;
+    private int _failures;
+    private DateTimeOffset? _lastStarted;
+
+    public ResolverActor(ChannelRuntime runtime, IResolver resolver, ResolverSink sink, ActorRef<ChannelMessage> channel)
+    {
+        _runtime = runtime;
+        _resolver = resolver;
+        _sink = sink;
+        _channel = channel;
+    }
+
+    public static Props<ResolverMessage> Props(ChannelRuntime runtime, IResolver resolver, ResolverSink sink, ActorRef<ChannelMessage> channel) =>
+        Props<ResolverMessage>.Create(() => new ResolverActor(runtime, resolver, sink, channel));
+
+    protected override void PreStart()
+    {
+        _sink.Attach(Context.Self);
+        Resolve();
+    }
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        _runtime.TrackClose(_resolver.DisposeAsync().AsTask());
+    }
+
+    protected override void Receive(ResolverMessage message)
+    {
+        switch (message)
+        {
+            case ResolveNow:
+                ResolveSoon();
+                break;
+            case TimerFired:
+                Resolve();
+                break;
+            case ResolveFinished { Result: { } result }:
+                _resolving = false;
+                _failures = 0;
+                _channel.Tell(new ChannelMessage.AddressesUpdated(result.Addresses, result.ServiceConfigJson));
+                if (_pending)
+                {
+                    _pending = false;
+                    ResolveSoon();
+                }
+
+                break;
+            case ResolveFinished failed:
+                _resolving = false;
+                _pending = false;
+                ReportError(failed.Error!);
+                var delay = _runtime.ResolverBackoff.Delay(_failures++);
+                Context.Timers.StartSingleTimer(Timer, new TimerFired(), delay);
+                break;
+            case Pushed pushed:
+                _channel.Tell(new ChannelMessage.AddressesUpdated(pushed.Result.Addresses, pushed.Result.ServiceConfigJson));
+                break;
+            case PushedError pushed:
+                ReportError(pushed.Error);
+                break;
+        }
+    }
+
+    private void ResolveSoon()
+    {
+        if (_resolving)
+        {
+            _pending = true;
+            return;
+        }
+
+        if (Context.Timers.IsTimerActive(Timer))
+        {
+            return;
+        }
+
+        var earliest = _lastStarted + _resolver.MinResolveInterval;
+        var now = _runtime.Time.GetUtcNow();
+        if (earliest is { } e && e > now)
+        {
+            Context.Timers.StartSingleTimer(Timer, new TimerFired(), e - now);
+            return;
+        }
+
+        Resolve();
+    }
+
+    private void Resolve()
+    {
+        if (_resolving)
+        {
+            _pending = true;
+            return;
+        }
+
+        Context.Timers.Cancel(Timer);
+        _resolving = true;
+        _lastStarted = _runtime.Time.GetUtcNow();
+        var self = Context.Self;
+        Task<ResolutionResult> resolving;
+        try
+        {
+            resolving = _resolver.ResolveAsync(_stopping.Token);
+        }
+        catch (Exception e)
+        {
+            resolving = Task.FromException<ResolutionResult>(e);
+        }
+
+        resolving.ContinueWith(
+            t => self.Tell(t.IsCompletedSuccessfully
+                ? new ResolveFinished(t.Result, null)
+                : new ResolveFinished(null, t.Exception?.GetBaseException() ?? new OperationCanceledException("resolution cancelled"))),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void ReportError(Exception error)
+    {
+        _runtime.Logger.LogWarning("Channel {ChannelId}: resolver error: {Error}", _runtime.ChannelId, error.Message);
+        _channel.Tell(new ChannelMessage.ResolverError(error.Message));
+    }
+}

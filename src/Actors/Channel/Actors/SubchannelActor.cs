@@ -1,0 +1,275 @@
+using ActorChannel.Client.Connectivity;
+using ActorChannel.Client.Picking;
+using ActorChannel.Client.Protocol;
+using ActorChannel.Kernel;
+using ActorChannel.Transport;
+using Microsoft.Extensions.Logging;
+using static ActorChannel.Client.Protocol.SubchannelMessage;
+
+namespace ActorChannel.Client.Actors;
+
+/// <summary>
+/// One address and at most one live connection (grpc-go's addrConn): IDLE → CONNECTING → READY | TRANSIENT_FAILURE;
+/// TRANSIENT_FAILURE → IDLE when the backoff ends; READY → IDLE when the connection is lost or drains (GOAWAY);
+/// anything → SHUTDOWN. Every transition is logged and reported to the balancer. While READY the transport is
+/// published in the handle, so calls reach it without passing through this mailbox.
+/// </summary>
+internal sealed class SubchannelActor : Actor<SubchannelMessage>
+{
+    private const string ConnectDeadlineTimer = "connect-deadline";
+    private const string BackoffTimer = "backoff";
+
+    private readonly ChannelRuntime _runtime;
+    private readonly SubchannelHandle _handle;
+    private readonly ActorRef<BalancerMessage> _balancer;
+    private ConnectivityState _state = ConnectivityState.Idle;
+    private int _generation;
+    private int _failedPasses;
+    private bool _settingsSeen;
+    private TimeSpan _currentBackoff;
+    private IClientTransport? _transport;
+    private CancellationTokenSource? _connectCts;
+
+    public SubchannelActor(ChannelRuntime runtime, SubchannelHandle handle, ActorRef<BalancerMessage> balancer)
+    {
+        _runtime = runtime;
+        _handle = handle;
+        _balancer = balancer;
+    }
+
+    public static Props<SubchannelMessage> Props(ChannelRuntime runtime, SubchannelHandle handle, ActorRef<BalancerMessage> balancer) =>
+        Props<SubchannelMessage>.Create(() => new SubchannelActor(runtime, handle, balancer));
+
+    protected override void Receive(SubchannelMessage message)
+    {
+        switch (message)
+        {
+            case Connect:
+                StartConnecting();
+                break;
+            case ConnectFinished f when f.Generation == _generation && _state == ConnectivityState.Connecting:
+                OnConnectFinished(f.Error);
+                break;
+            case ConnectDeadline d when d.Generation == _generation && _state == ConnectivityState.Connecting:
+                // Cancelling makes ConnectAsync fail; the failure then arrives as ConnectFinished.
+                _connectCts?.Cancel();
+                break;
+            case BackoffEnded b when b.Generation == _generation && _state == ConnectivityState.TransientFailure:
+                MoveTo(ConnectivityState.Idle, "backoff ended");
+                break;
+            case TransportEvent e when e.Generation == _generation:
+                OnTransportEvent(e.Event);
+                break;
+            case Shutdown s:
+                ShutdownNow(s.Reason, graceful: true);
+                Context.StopSelf();
+                break;
+        }
+    }
+
+    protected override void PostStop()
+    {
+        // Stopped with the channel (or by supervision) rather than by a Shutdown message: calls in flight fail.
+        if (_state != ConnectivityState.Shutdown)
+        {
+            ShutdownNow("channel closed", graceful: false);
+        }
+    }
+
+    protected override void PreRestart(Exception reason, object? message)
+    {
+        // A bug threw in here: the fresh instance starts IDLE without a connection, so drop this one's
+        // connection and tell the balancer, which reconnects it as its policy says.
+        Context.Timers.CancelAll();
+        _connectCts?.Cancel();
+        DisposeConnectCts();
+        CloseTransport(graceful: false);
+        if (_state is not (ConnectivityState.Idle or ConnectivityState.Shutdown))
+        {
+            MoveTo(ConnectivityState.Idle, $"restarted after {reason.GetType().Name}: {reason.Message}");
+        }
+    }
+
+    private void StartConnecting()
+    {
+        if (_state != ConnectivityState.Idle)
+        {
+            return;
+        }
+
+        int generation = ++_generation;
+        _settingsSeen = false;
+        _currentBackoff = _runtime.Backoff.Delay(_failedPasses);
+        var connectTimeout = _runtime.Backoff.ConnectTimeout(_currentBackoff);
+        MoveTo(ConnectivityState.Connecting, $"connect attempt {_failedPasses + 1}, deadline {connectTimeout.TotalSeconds:0.###} s");
+
+        var self = Context.Self;
+        IClientTransport? transport = null;
+        var runtime = _runtime;
+        try
+        {
+            transport = _runtime.TransportFactory.Create(_handle.Address, _runtime.TransportOptions, e =>
+            {
+                if (e is ConnectionEvent.Closed && Volatile.Read(ref transport) is { } closed)
+                {
+                    runtime.TransportClosed(closed);
+                }
+
+                self.Tell(new TransportEvent(generation, e));
+            });
+        }
+        catch (Exception e)
+        {
+            OnConnectFinished(e);
+            return;
+        }
+
+        _transport = transport;
+        _connectCts = new CancellationTokenSource();
+        Context.Timers.StartSingleTimer(ConnectDeadlineTimer, new ConnectDeadline(generation), connectTimeout);
+        Task connecting;
+        try
+        {
+            connecting = transport.ConnectAsync(_connectCts.Token);
+        }
+        catch (Exception e)
+        {
+            connecting = Task.FromException(e);
+        }
+
+        connecting.ContinueWith(
+            t => self.Tell(new ConnectFinished(generation, t.IsFaulted ? t.Exception!.GetBaseException() : t.IsCanceled ? new TransportConnectException("connect cancelled") : null)),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void OnConnectFinished(Exception? error)
+    {
+        Context.Timers.Cancel(ConnectDeadlineTimer);
+        DisposeConnectCts();
+        if (error is null)
+        {
+            // Backoff resets only when the server's SETTINGS prove the connection usable (connection-backoff.md),
+            // so a peer that accepts sockets and never speaks HTTP/2 cannot cause a reconnect storm.
+            MoveTo(ConnectivityState.Ready, "connected");
+            return;
+        }
+
+        CloseTransport(graceful: false);
+        if (error is TransportConnectException { IsTemporary: false })
+        {
+            _runtime.ReportNonTemporaryError(error);
+        }
+
+        var backoff = _currentBackoff;
+        _failedPasses++;
+        MoveTo(ConnectivityState.TransientFailure, $"{error.Message}; retrying in {backoff.TotalSeconds:0.###} s", error.Message);
+        Context.Timers.StartSingleTimer(BackoffTimer, new BackoffEnded(_generation), backoff);
+    }
+
+    private void OnTransportEvent(ConnectionEvent e)
+    {
+        switch (e)
+        {
+            case ConnectionEvent.SettingsReceived:
+                _settingsSeen = true;
+                _failedPasses = 0;
+                break;
+            case ConnectionEvent.Closed closed when _state == ConnectivityState.Ready && !_settingsSeen:
+                _handle.Publish(ConnectivityState.TransientFailure, null);
+                CloseTransport(graceful: false);
+                var backoff = _currentBackoff;
+                _failedPasses++;
+                var why = "connection closed before the server's SETTINGS: " + (closed.Error?.Message ?? closed.Reason.ToString());
+                MoveTo(ConnectivityState.TransientFailure, $"{why}; retrying in {backoff.TotalSeconds:0.###} s", why);
+                Context.Timers.StartSingleTimer(BackoffTimer, new BackoffEnded(_generation), backoff);
+                break;
+            case ConnectionEvent.GoAwayReceived goAway when _state == ConnectivityState.Ready:
+                // Draining: no new calls here; calls in flight finish, then the transport closes itself.
+                _handle.Publish(ConnectivityState.Idle, null);
+                CloseTransport(graceful: true);
+                MoveTo(ConnectivityState.Idle, $"GOAWAY {goAway.ErrorCode} last stream {goAway.LastStreamId}");
+                break;
+            case ConnectionEvent.GoAwayReceived goAway when _state == ConnectivityState.Connecting:
+                // The server is draining before this connection was ready: not a connection failure, so no
+                // backoff; abandon the attempt and let the balancer reconnect (likely to a fresh server).
+                Context.Timers.Cancel(ConnectDeadlineTimer);
+                _connectCts?.Cancel();
+                DisposeConnectCts();
+                CloseTransport(graceful: false);
+                MoveTo(ConnectivityState.Idle, $"GOAWAY {goAway.ErrorCode} while connecting");
+                break;
+            case ConnectionEvent.Closed closed when _state == ConnectivityState.Ready:
+                _handle.Publish(ConnectivityState.Idle, null);
+                CloseTransport(graceful: false);
+                MoveTo(ConnectivityState.Idle, "connection lost: " + (closed.Error?.Message ?? closed.Reason.ToString()));
+                break;
+        }
+    }
+
+    private void ShutdownNow(string reason, bool graceful)
+    {
+        Context.Timers.CancelAll();
+        _connectCts?.Cancel();
+        DisposeConnectCts();
+        CloseTransport(graceful);
+        MoveTo(ConnectivityState.Shutdown, reason, notifyBalancer: false);
+    }
+
+    private void MoveTo(ConnectivityState to, string reason, string? error = null, bool notifyBalancer = true)
+    {
+        var from = _state;
+        if (!ConnectivityTransitions.IsAllowed(from, to))
+        {
+            _runtime.Logger.LogError(
+                "Subchannel {ChannelId}/{SubchannelId} {Address}: refused transition {From} -> {To} ({Reason})",
+                _runtime.ChannelId, _handle.Id, _handle.Address, from.ToSpecName(), to.ToSpecName(), reason);
+            return;
+        }
+
+        _state = to;
+        _handle.Publish(to, to == ConnectivityState.Ready ? _transport : null);
+        _runtime.Logger.LogInformation(
+            "Subchannel {ChannelId}/{SubchannelId} {Address}: {From} -> {To} ({Reason})",
+            _runtime.ChannelId, _handle.Id, _handle.Address, from.ToSpecName(), to.ToSpecName(), reason);
+        _runtime.OnTransition?.Invoke(new SubchannelTransition(_runtime.ChannelId, _handle.Id, _handle.Address, from, to, reason));
+        if (notifyBalancer)
+        {
+            _balancer.Tell(new BalancerMessage.SubConnStateChanged(_handle.Id, to, error));
+        }
+    }
+
+    private void CloseTransport(bool graceful)
+    {
+        var transport = _transport;
+        _transport = null;
+        if (transport is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (graceful)
+            {
+                _runtime.TrackDraining(transport);
+                transport.GracefulClose();
+            }
+            else
+            {
+                _runtime.TrackClose(transport.CloseAsync().AsTask());
+            }
+        }
+        catch (Exception e)
+        {
+            _runtime.Logger.LogDebug(e, "Subchannel {ChannelId}/{SubchannelId}: closing the transport failed", _runtime.ChannelId, _handle.Id);
+        }
+    }
+
+    private void DisposeConnectCts()
+    {
+        _connectCts?.Dispose();
+        _connectCts = null;
+    }
+}

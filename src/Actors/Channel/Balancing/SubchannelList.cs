@@ -1,0 +1,129 @@
+using ActorChannel.Client.Connectivity;
+using ActorChannel.Transport;
+
+namespace ActorChannel.Client.Balancing;
+
+/// <summary>
+/// A policy's subchannels by address, in resolver order, with the aggregate of their states. Applying a new
+/// address list keeps the subchannels of addresses still present, makes new ones and shuts removed ones down.
+/// </summary>
+internal sealed class SubchannelList
+{
+    private readonly IBalancerHelper _helper;
+    private readonly Dictionary<TransportAddress, Subchannel> _byAddress = new();
+    private readonly AggregateStateEvaluator _evaluator = new();
+    private List<Subchannel> _ordered = new();
+
+    public SubchannelList(IBalancerHelper helper) => _helper = helper;
+
+    public IReadOnlyList<Subchannel> Ordered => _ordered;
+
+    public int Count => _ordered.Count;
+
+    public ConnectivityState Aggregate => _evaluator.Aggregate;
+
+    public bool Contains(Subchannel subchannel) =>
+        _byAddress.TryGetValue(subchannel.Address, out var known) && ReferenceEquals(known, subchannel);
+
+    /// <summary>True when <paramref name="addresses"/> (without duplicates) is the current list, in the same order.</summary>
+    public bool IsSameAs(IReadOnlyList<TransportAddress> addresses)
+    {
+        if (addresses.Count != _ordered.Count)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < addresses.Count; i++)
+        {
+            if (addresses[i] != _ordered[i].Address)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Returns the subchannels that were created for new addresses.</summary>
+    public List<Subchannel> Apply(IReadOnlyList<TransportAddress> addresses)
+    {
+        var wanted = new HashSet<TransportAddress>(addresses.Count);
+        var ordered = new List<Subchannel>(addresses.Count);
+        var created = new List<Subchannel>();
+        foreach (var address in addresses)
+        {
+            if (!wanted.Add(address))
+            {
+                continue;
+            }
+
+            if (!_byAddress.TryGetValue(address, out var sc))
+            {
+                sc = _helper.CreateSubchannel(address);
+                _byAddress.Add(address, sc);
+                _evaluator.Record(sc.Id, ConnectivityState.Idle);
+                created.Add(sc);
+            }
+
+            ordered.Add(sc);
+        }
+
+        if (_byAddress.Count != wanted.Count)
+        {
+            foreach (var sc in _ordered)
+            {
+                if (!wanted.Contains(sc.Address))
+                {
+                    Remove(sc, "address removed by the resolver");
+                }
+            }
+        }
+
+        _ordered = ordered;
+        return created;
+    }
+
+    /// <summary>Records a reported state; returns false for a subchannel this list no longer has.</summary>
+    public bool Record(Subchannel subchannel, ConnectivityState state)
+    {
+        if (!Contains(subchannel))
+        {
+            return false;
+        }
+
+        subchannel.State = state;
+        _evaluator.Record(subchannel.Id, state);
+        return true;
+    }
+
+    /// <summary>
+    /// Asks an IDLE subchannel to connect and counts it as CONNECTING right away: it cannot leave IDLE any other
+    /// way, and the aggregate should not report IDLE while the attempt is on its way.
+    /// </summary>
+    public void Connect(Subchannel subchannel)
+    {
+        if (subchannel.State == ConnectivityState.Idle && Contains(subchannel))
+        {
+            Record(subchannel, ConnectivityState.Connecting);
+        }
+
+        subchannel.Connect();
+    }
+
+    public void Clear(string reason)
+    {
+        foreach (var sc in _ordered)
+        {
+            Remove(sc, reason);
+        }
+
+        _ordered = new List<Subchannel>();
+    }
+
+    private void Remove(Subchannel sc, string reason)
+    {
+        _byAddress.Remove(sc.Address);
+        _evaluator.Remove(sc.Id);
+        _helper.ShutdownSubchannel(sc, reason);
+    }
+}

@@ -1,0 +1,147 @@
+using ActorChannel.Transport;
+
+namespace ActorChannel.Client.Calls;
+
+/// <summary>
+/// The call state of a channel call, returned before the call has a transport: it answers for the pick
+/// while it waits (and fails), then forwards to the transport call of the current attempt. Costs one object
+/// per call unless someone asks for headers before the call reached a transport.
+/// </summary>
+internal sealed class DeferredCallState : ICallState
+{
+    private IInnerCall? _inner;
+    private RpcException? _failure;
+    private TaskCompletionSource<Metadata>? _earlyHeaders;
+    private CancellationTokenSource? _cts;
+    private int _cancelled;
+
+    public Task<Metadata> ResponseHeadersAsync
+    {
+        get
+        {
+            if (Volatile.Read(ref _failure) is { } failure)
+            {
+                return Task.FromException<Metadata>(failure);
+            }
+
+            if (Volatile.Read(ref _inner) is { } inner)
+            {
+                return inner.Headers;
+            }
+
+            // Asked before the pick: a promise that Attach (or a failure) keeps. Attach writes _inner before it
+            // reads _earlyHeaders and this does the reverse, so one of the two always forwards.
+            var early = Volatile.Read(ref _earlyHeaders);
+            if (early is null)
+            {
+                var fresh = new TaskCompletionSource<Metadata>(TaskCreationOptions.RunContinuationsAsynchronously);
+                early = Interlocked.CompareExchange(ref _earlyHeaders, fresh, null) ?? fresh;
+            }
+
+            if (Volatile.Read(ref _inner) is { } attached)
+            {
+                Forward(attached.Headers, early);
+            }
+            else if (Volatile.Read(ref _failure) is { } failed)
+            {
+                early.TrySetException(failed);
+            }
+
+            return early.Task;
+        }
+    }
+
+    public bool IsCancelled => Volatile.Read(ref _cancelled) != 0;
+
+    /// <summary>Cancelled by <see cref="Cancel"/>; made on first use so calls that never wait pay nothing.</summary>
+    public CancellationToken Token => EnsureCts().Token;
+
+    public Status GetStatus()
+    {
+        if (Volatile.Read(ref _failure) is { } failure)
+        {
+            return failure.Status;
+        }
+
+        return Volatile.Read(ref _inner)?.GetStatus() ?? throw new InvalidOperationException("The call is still waiting for a connection; its status is not known yet.");
+    }
+
+    public Metadata GetTrailers()
+    {
+        if (Volatile.Read(ref _failure) is { } failure)
+        {
+            return failure.Trailers;
+        }
+
+        return Volatile.Read(ref _inner)?.GetTrailers() ?? throw new InvalidOperationException("The call is still waiting for a connection; its trailers are not known yet.");
+    }
+
+    public void Cancel()
+    {
+        if (Interlocked.Exchange(ref _cancelled, 1) != 0)
+        {
+            return;
+        }
+
+        EnsureCts().Cancel();
+        Volatile.Read(ref _inner)?.Cancel();
+    }
+
+    /// <summary>The call now runs on <paramref name="inner"/> (a new attempt replaces the previous one).</summary>
+    public void Attach(IInnerCall inner)
+    {
+        Volatile.Write(ref _inner, inner);
+        if (Volatile.Read(ref _earlyHeaders) is { } early)
+        {
+            Forward(inner.Headers, early);
+        }
+
+        if (IsCancelled)
+        {
+            inner.Cancel();
+        }
+    }
+
+    /// <summary>The call failed before it reached a transport (pick failure, deadline, cancellation, channel closed).</summary>
+    public void FailBeforeStart(RpcException error)
+    {
+        Volatile.Write(ref _failure, error);
+        Finished(error);
+    }
+
+    /// <summary>The final attempt failed; headers promised early fail with the same error.</summary>
+    public void Finished(RpcException? error)
+    {
+        if (error is not null && Volatile.Read(ref _earlyHeaders) is { } early)
+        {
+            early.TrySetException(error);
+            _ = early.Task.Exception;
+        }
+    }
+
+    private static void Forward(Task<Metadata> headers, TaskCompletionSource<Metadata> early) =>
+        headers.ContinueWith(
+            static (t, s) =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    ((TaskCompletionSource<Metadata>)s!).TrySetResult(t.Result);
+                }
+            },
+            early,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+    private CancellationTokenSource EnsureCts()
+    {
+        var cts = Volatile.Read(ref _cts);
+        if (cts is not null)
+        {
+            return cts;
+        }
+
+        var fresh = new CancellationTokenSource();
+        return Interlocked.CompareExchange(ref _cts, fresh, null) ?? fresh;
+    }
+}

@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace ActorChannel.Client.Config;
+
+/// <summary>Parses service config JSON; every rejection names the field that was wrong.</summary>
+public static class ServiceConfigParser
+{
+    /// <summary>Parses <paramref name="json"/>; <paramref name="isKnownPolicy"/> says which policy names this channel has.</summary>
+    /// <exception cref="FormatException">The config is not valid JSON or a field has the wrong shape or an unknown value.</exception>
+    public static ServiceConfig Parse(string json, Func<string, bool> isKnownPolicy)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException("service config is not valid JSON: " + e.Message, e);
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException($"service config must be a JSON object, got {root.ValueKind}.");
+            }
+
+            var (policy, policyConfig) = ParsePolicy(root, isKnownPolicy);
+            return new ServiceConfig
+            {
+                LoadBalancingPolicy = policy,
+                LoadBalancingPolicyConfig = policyConfig,
+                MethodConfigs = ParseMethodConfigs(root),
+            };
+        }
+    }
+
+    /// <summary>Like <see cref="Parse"/>, but returns the error instead of throwing (resolver-supplied configs).</summary>
+    public static bool TryParse(string json, Func<string, bool> isKnownPolicy, out ServiceConfig? config, out string? error)
+    {
+        try
+        {
+            config = Parse(json, isKnownPolicy);
+            error = null;
+            return true;
+        }
+        catch (FormatException e)
+        {
+            config = null;
+            error = e.Message;
+            return false;
+        }
+    }
+
+    private static (string? Policy, JsonElement? Config) ParsePolicy(JsonElement root, Func<string, bool> isKnownPolicy)
+    {
+        if (root.TryGetProperty("loadBalancingConfig", out var list))
+        {
+            if (list.ValueKind != JsonValueKind.Array)
+            {
+                throw new FormatException($"loadBalancingConfig must be an array, got {list.ValueKind}.");
+            }
+
+            var seen = new List<string>();
+            foreach (var entry in list.EnumerateArray())
+            {
+                if (entry.ValueKind != JsonValueKind.Object || entry.EnumerateObject().Count() != 1)
+                {
+                    throw new FormatException("each loadBalancingConfig entry must be an object with exactly one field (the policy name).");
+                }
+
+                var field = entry.EnumerateObject().First();
+                if (isKnownPolicy(field.Name))
+                {
+                    return (field.Name, field.Value.Clone());
+                }
+
+                seen.Add(field.Name);
+            }
+
+            throw new FormatException($"loadBalancingConfig names no supported policy (got: {string.Join(", ", seen)}).");
+        }
+
+        if (root.TryGetProperty("loadBalancingPolicy", out var legacy))
+        {
+            if (legacy.ValueKind != JsonValueKind.String)
+            {
+                throw new FormatException($"loadBalancingPolicy must be a string, got {legacy.ValueKind}.");
+            }
+
+            var name = legacy.GetString()!.ToLowerInvariant();
+            if (!isKnownPolicy(name))
+            {
+                throw new FormatException($"loadBalancingPolicy \"{legacy.GetString()}\" is not a supported policy.");
+            }
+
+            return (name, null);
+        }
+
+        return (null, null);
+    }
+
+    private static List<MethodConfig> ParseMethodConfigs(JsonElement root)
+    {
+        var result = new List<MethodConfig>();
+        if (!root.TryGetProperty("methodConfig", out var list))
+        {
+            return result;
+        }
+
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            throw new FormatException($"methodConfig must be an array, got {list.ValueKind}.");
+        }
+
+        int index = 0;
+        foreach (var entry in list.EnumerateArray())
+        {
+            var where = $"methodConfig[{index++}]";
+            if (entry.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException($"{where} must be an object.");
+            }
+
+            result.Add(new MethodConfig
+            {
+                Names = ParseNames(entry, where),
+                WaitForReady = entry.TryGetProperty("waitForReady", out var wfr) ? ParseBool(wfr, where + ".waitForReady") : null,
+                Timeout = entry.TryGetProperty("timeout", out var t) ? ParseDuration(t, where + ".timeout") : null,
+                MaxRequestMessageBytes = entry.TryGetProperty("maxRequestMessageBytes", out var req) ? ParseSize(req, where + ".maxRequestMessageBytes") : null,
+                MaxResponseMessageBytes = entry.TryGetProperty("maxResponseMessageBytes", out var resp) ? ParseSize(resp, where + ".maxResponseMessageBytes") : null,
+            });
+        }
+
+        return result;
+    }
+
+    private static List<MethodName> ParseNames(JsonElement entry, string where)
+    {
+        var names = new List<MethodName>();
+        if (!entry.TryGetProperty("name", out var list))
+        {
+            return names;
+        }
+
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            throw new FormatException($"{where}.name must be an array.");
+        }
+
+        foreach (var name in list.EnumerateArray())
+        {
+            string? service = name.TryGetProperty("service", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            string? method = name.TryGetProperty("method", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+            if (string.IsNullOrEmpty(service) && !string.IsNullOrEmpty(method))
+            {
+                throw new FormatException($"{where}.name has a method (\"{method}\") without a service.");
+            }
+
+            names.Add(new MethodName(service ?? "", method));
+        }
+
+        return names;
+    }
+
+    private static bool ParseBool(JsonElement value, string where) => value.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => throw new FormatException($"{where} must be true or false, got {value.ValueKind}."),
+    };
+
+    private static int ParseSize(JsonElement value, string where)
+    {
+        // Protobuf JSON encodes uint64 as a string; accept both forms.
+        if ((value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long n))
+            || (value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out n)))
+        {
+            return n < 0 ? throw new FormatException($"{where} must not be negative.") : (int)Math.Min(n, int.MaxValue);
+        }
+
+        throw new FormatException($"{where} must be a non-negative integer.");
+    }
+
+    /// <summary>A protobuf JSON Duration: decimal seconds with an "s" suffix, e.g. "1.5s".</summary>
+    private static TimeSpan ParseDuration(JsonElement value, string where)
+    {
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+        if (text.Length < 2 || text[^1] != 's'
+            || !decimal.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds))
+        {
+            throw new FormatException($"{where} must be a duration like \"1.5s\", got {value.GetRawText()}.");
+        }
+
+        return TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond));
+    }
+}

@@ -1,0 +1,205 @@
+using ActorChannel.Transport;
+
+namespace ActorChannel.Client.Picking;
+
+/// <summary>
+/// The channel's current picker and the pick path of every call (grpc-go's picker_wrapper, without its mutex).
+/// Calls read the picker with Volatile and, when they must wait, await a TaskCompletionSource that the next
+/// <see cref="Publish"/> swaps out and completes: waiting never costs a mailbox round trip.
+/// </summary>
+internal sealed class PickerSlot
+{
+    private const int SamePickerRetries = 2;
+
+    private readonly TimeProvider _time;
+    private Picker? _picker;
+    private TaskCompletionSource _next = NewSignal();
+    private string? _resolverError;
+
+    public PickerSlot(TimeProvider time) => _time = time;
+
+    public Picker? Current => Volatile.Read(ref _picker);
+
+    public bool IsClosed => Volatile.Read(ref _picker) is ClosedPicker;
+
+    /// <summary>The latest resolver error, quoted with connection errors (set by the channel actor).</summary>
+    public string? ResolverError
+    {
+        get => Volatile.Read(ref _resolverError);
+        set => Volatile.Write(ref _resolverError, value);
+    }
+
+    /// <summary>Installs a picker and wakes every waiting call; ignored once closed.</summary>
+    public void Publish(Picker picker)
+    {
+        // Close may run on a caller's thread (DisposeAsync) while the channel actor publishes: never overwrite it.
+        var current = Volatile.Read(ref _picker);
+        while (current is not ClosedPicker)
+        {
+            var seen = Interlocked.CompareExchange(ref _picker, picker, current);
+            if (ReferenceEquals(seen, current))
+            {
+                // The picker is visible before the waiters wake, and a waiter reads the signal before the
+                // picker: either it sees the new picker or it holds the old signal, which is completed here.
+                Interlocked.Exchange(ref _next, NewSignal()).TrySetResult();
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    /// <summary>Final: calls waiting and calls to come end with CANCELLED "channel closed".</summary>
+    public void Close()
+    {
+        Volatile.Write(ref _picker, ClosedPicker.Instance);
+        Interlocked.Exchange(ref _next, NewSignal()).TrySetResult();
+    }
+
+    /// <summary>
+    /// Picks a READY transport for a call. Completes synchronously when the current picker has one.
+    /// Throws <see cref="RpcException"/>: UNAVAILABLE (fail-fast on a failing picker), the picker's status on a
+    /// drop, DEADLINE_EXCEEDED or CANCELLED while waiting.
+    /// </summary>
+    public ValueTask<IClientTransport> PickAsync(in PickInfo info, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        if (TryPick(in info, out var transport))
+        {
+            return new ValueTask<IClientTransport>(transport);
+        }
+
+        return new ValueTask<IClientTransport>(PickSlowAsync(info, deadline, cancellationToken, Volatile.Read(ref _next), Volatile.Read(ref _picker), avoid: null));
+    }
+
+    /// <summary>
+    /// A pick for the transparent retry of a call that <paramref name="avoid"/> did not process: that transport is
+    /// treated as not READY (it is most likely draining and its subchannel has not said so yet).
+    /// </summary>
+    public Task<IClientTransport> PickAvoidingAsync(in PickInfo info, DateTimeOffset? deadline, CancellationToken cancellationToken, IClientTransport avoid) =>
+        PickSlowAsync(info, deadline, cancellationToken, Volatile.Read(ref _next), Volatile.Read(ref _picker), avoid);
+
+    /// <summary>The hot path: the current picker's choice when it is READY right now; allocates nothing.</summary>
+    public bool TryPick(in PickInfo info, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IClientTransport? transport)
+    {
+        var picker = Volatile.Read(ref _picker);
+        if (picker is not null)
+        {
+            var result = picker.Pick(in info);
+            if (result.Kind == PickKind.Complete && result.Subchannel!.ReadyTransport is { } ready)
+            {
+                transport = ready;
+                return true;
+            }
+        }
+
+        transport = null;
+        return false;
+    }
+
+    private async Task<IClientTransport> PickSlowAsync(PickInfo info, DateTimeOffset? deadline, CancellationToken cancellationToken, TaskCompletionSource signal, Picker? picker, IClientTransport? avoid)
+    {
+        int samePickerTries = 0;
+        while (true)
+        {
+            if (picker is not null)
+            {
+                var result = picker.Pick(in info);
+                switch (result.Kind)
+                {
+                    case PickKind.Complete:
+                        if (result.Subchannel!.ReadyTransport is { } transport && transport != avoid)
+                        {
+                            return transport;
+                        }
+
+                        // The subchannel left READY after this picker was made: try the picker's next choice a
+                        // couple of times (round robin moves on), then wait for the balancer's next picker.
+                        if (++samePickerTries <= SamePickerRetries)
+                        {
+                            continue;
+                        }
+
+                        break;
+                    case PickKind.Drop:
+                        throw new RpcException(result.Error);
+                    case PickKind.Fail when !info.WaitForReady:
+                        throw new RpcException(new Status(StatusCode.Unavailable, DescribeFailure(result.Error.Detail)) { DebugException = result.Error.DebugException });
+                }
+            }
+
+            await WaitForNextPickerAsync(signal, picker, deadline, cancellationToken).ConfigureAwait(false);
+            signal = Volatile.Read(ref _next);
+            picker = Volatile.Read(ref _picker);
+            samePickerTries = 0;
+        }
+    }
+
+    private async Task WaitForNextPickerAsync(TaskCompletionSource signal, Picker? picker, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            throw Cancelled(picker);
+        }
+
+        try
+        {
+            if (deadline is { } d)
+            {
+                var remaining = d - _time.GetUtcNow();
+                if (remaining <= TimeSpan.Zero)
+                {
+                    throw new TimeoutException();
+                }
+
+                await signal.Task.WaitAsync(remaining, _time, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (TimeoutException)
+        {
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, "deadline exceeded while waiting for a connection" + LatestErrorSuffix(picker)));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw Cancelled(picker);
+        }
+    }
+
+    private RpcException Cancelled(Picker? picker) =>
+        new(new Status(StatusCode.Cancelled, "call cancelled while waiting for a connection" + LatestErrorSuffix(picker)));
+
+    private string LatestErrorSuffix(Picker? picker)
+    {
+        var error = (Volatile.Read(ref _picker) ?? picker)?.Error;
+        var resolver = ResolverError;
+        return (error, resolver) switch
+        {
+            (null, null) => "",
+            (_, null) => "; latest balancer error: " + error,
+            (null, _) => "; latest resolver error: " + resolver,
+            _ => "; latest balancer error: " + error + "; latest resolver error: " + resolver,
+        };
+    }
+
+    private string DescribeFailure(string failure)
+    {
+        var resolver = ResolverError;
+        return resolver is null || failure.Contains(resolver, StringComparison.Ordinal)
+            ? failure
+            : failure + "; last resolver error: " + resolver;
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private sealed class ClosedPicker : Picker
+    {
+        public static ClosedPicker Instance { get; } = new();
+
+        public override string? Error => "channel closed";
+
+        public override PickResult Pick(in PickInfo info) => PickResult.Drop(new Status(StatusCode.Cancelled, "channel closed"));
+    }
+}

@@ -1,0 +1,37 @@
+using ActorChannel.Client.Connectivity;
+using ActorChannel.Client.Picking;
+using ActorChannel.Kernel;
+using ActorChannel.Transport;
+
+namespace ActorChannel.Client.Protocol;
+
+/// <summary>What the channel actor (grpc-go's ClientConn) is told.</summary>
+internal abstract record ChannelMessage
+{
+    private ChannelMessage()
+    {
+    }
+
+    /// <summary>From the resolver: a new address list and, maybe, a service config.</summary>
+    public sealed record AddressesUpdated(IReadOnlyList<TransportAddress> Addresses, string? ServiceConfigJson) : ChannelMessage;
+
+    /// <summary>From the resolver: resolution failed (it retries by itself with backoff).</summary>
+    public sealed record ResolverError(string Error) : ChannelMessage;
+
+    /// <summary>From the balancer: a new picker and the aggregate state it stands for.</summary>
+    public sealed record PickerUpdated(ConnectivityState State, Picker Picker) : ChannelMessage;
+
+    /// <summary>From the balancer: a connect pass failed or a connection was lost; ask the resolver again.</summary>
+    public sealed record ResolveNow : ChannelMessage;
+
+    /// <summary>Leave IDLE (ConnectAsync, or a call meeting an idle channel).</summary>
+    public sealed record ExitIdle : ChannelMessage;
+
+    /// <summary>Go to SHUTDOWN: close the picker, stop the resolver, the balancer and every subchannel.</summary>
+    public sealed record Shutdown : ChannelMessage;
+
+    /// <summary>Tell <paramref name="Notify"/> the current state now and every change after, until the subscriber stops.</summary>
+    public sealed record SubscribeState(ActorRef Subscriber, Action<ConnectivityState> Notify) : ChannelMessage;
+
+    public sealed record UnsubscribeState(ActorRef Subscriber) : ChannelMessage;
+}

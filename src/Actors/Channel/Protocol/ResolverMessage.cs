@@ -1,0 +1,24 @@
+using ActorChannel.Resolution;
+
+namespace ActorChannel.Client.Protocol;
+
+/// <summary>What the resolver actor is told.</summary>
+internal abstract record ResolverMessage
+{
+    private ResolverMessage()
+    {
+    }
+
+    /// <summary>Resolve again soon: at most once per the resolver's MinResolveInterval.</summary>
+    public sealed record ResolveNow : ResolverMessage;
+
+    /// <summary>The rate limit or the failure backoff ended.</summary>
+    public sealed record TimerFired : ResolverMessage;
+
+    public sealed record ResolveFinished(ResolutionResult? Result, Exception? Error) : ResolverMessage;
+
+    /// <summary>The resolver pushed a result by itself (a watch, a manual resolver).</summary>
+    public sealed record Pushed(ResolutionResult Result) : ResolverMessage;
+
+    public sealed record PushedError(Exception Error) : ResolverMessage;
+}

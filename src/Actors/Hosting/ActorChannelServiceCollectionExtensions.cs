@@ -1,0 +1,125 @@
+using ActorChannel.Client;
+using ActorChannel.Transport;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace ActorChannel.Hosting;
+
+/// <summary>
+/// <c>services.AddActorChannel("greeter", configuration.GetSection("ActorChannel:Greeter")).AddClient(invoker => new GreeterClient(invoker));</c>
+/// </summary>
+public static class ActorChannelServiceCollectionExtensions
+{
+    /// <summary>Registers a channel named <paramref name="name"/> with fixed options.</summary>
+    public static ActorChannelBuilder AddActorChannel(this IServiceCollection services, string name, ActorChannelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return services.AddActorChannel(name, o => Copy(options, o));
+    }
+
+    /// <summary>Registers a channel named <paramref name="name"/>, configured in code.</summary>
+    public static ActorChannelBuilder AddActorChannel(this IServiceCollection services, string name, Action<ActorChannelOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = AddCore(services, name);
+        services.AddOptions<ActorChannelOptions>(name).Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Registers a channel named <paramref name="name"/> whose options are bound from <paramref name="configuration"/> (and follow its reloads for channels dialled later).</summary>
+    public static ActorChannelBuilder AddActorChannel(this IServiceCollection services, string name, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = AddCore(services, name);
+        services.AddOptions<ActorChannelOptions>(name).Bind(configuration);
+        return builder;
+    }
+
+    private static ActorChannelBuilder AddCore(IServiceCollection services, string name)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        services.AddOptions();
+        services.TryAddSingleton<GrpcChannelProvider>();
+        services.TryAddSingleton<IGrpcChannelProvider>(sp => sp.GetRequiredService<GrpcChannelProvider>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ActorChannelLifetime>());
+        services.Configure<ChannelRegistration>(r =>
+        {
+            if (!r.Names.Add(name))
+            {
+                throw new InvalidOperationException($"An ActorChannel named '{name}' is registered twice.");
+            }
+        });
+        return new ActorChannelBuilder(name, services);
+    }
+
+    private static void Copy(ActorChannelOptions from, ActorChannelOptions to)
+    {
+        foreach (var property in typeof(ActorChannelOptions).GetProperties().Where(p => p.CanWrite))
+        {
+            property.SetValue(to, property.GetValue(from));
+        }
+    }
+}
+
+/// <summary>Adds typed clients and code-only settings to the channel AddActorChannel registered.</summary>
+public sealed class ActorChannelBuilder(string name, IServiceCollection services)
+{
+    public string Name { get; } = name;
+
+    public IServiceCollection Services { get; } = services;
+
+    /// <summary>Registers <typeparamref name="TClient"/> (transient) made over this channel: <c>.AddClient(invoker => new GreeterClient(invoker))</c>.</summary>
+    public ActorChannelBuilder AddClient<TClient>(Func<CallInvoker, TClient> create)
+        where TClient : class
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        var channelName = Name;
+        Services.AddTransient(sp => create(sp.GetRequiredService<IGrpcChannelProvider>().GetChannel(channelName)));
+        return this;
+    }
+
+    /// <summary>Changes the channel options after binding: credentials objects, a transport factory, a transition observer.</summary>
+    public ActorChannelBuilder ConfigureChannel(Func<GrpcChannelOptions, IServiceProvider, GrpcChannelOptions> customize)
+    {
+        ArgumentNullException.ThrowIfNull(customize);
+        var channelName = Name;
+        Services.Configure<ChannelRegistration>(r =>
+        {
+            if (!r.Customizations.TryGetValue(channelName, out var list))
+            {
+                r.Customizations[channelName] = list = [];
+            }
+
+            list.Add(customize);
+        });
+        return this;
+    }
+}
+
+/// <summary>Dials ConnectOnStart channels when the host starts; closes every channel after all hosted services have stopped.</summary>
+internal sealed class ActorChannelLifetime(GrpcChannelProvider provider, Microsoft.Extensions.Options.IOptionsMonitor<ActorChannelOptions> options) : IHostedLifecycleService
+{
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var name in provider.Names.Where(n => options.Get(n).ConnectOnStart))
+        {
+            provider.GetChannel(name);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>After every hosted service's StopAsync: workers are done with their calls, so closing cannot cut them off.</summary>
+    public Task StoppedAsync(CancellationToken cancellationToken) => provider.CloseAllAsync().WaitAsync(cancellationToken);
+}

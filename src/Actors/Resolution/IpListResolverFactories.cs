@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Sockets;
+using ActorChannel.Transport;
+
+namespace ActorChannel.Resolution;
+
+/// <summary>
+/// C-core's static address lists: ipv4:a[:port][,b[:port]...] and ipv6:addr|[addr][:port][,...]. Every entry is
+/// validated; a missing port is 443. The default authority is the first entry as written.
+/// </summary>
+internal static class IpList
+{
+    public const int DefaultPort = 443;
+
+    public static ResolutionResult Parse(ChannelTarget target, AddressFamily family)
+    {
+        var scheme = family == AddressFamily.InterNetwork ? "ipv4" : "ipv6";
+        if (target.Authority.Length > 0)
+        {
+            throw TargetSyntax.Invalid(target.Original, $"an {scheme} target has no authority, but '{target.Authority}' was given (write {scheme}:addr:port,...)");
+        }
+
+        if (target.Endpoint.Length == 0)
+        {
+            throw TargetSyntax.Invalid(target.Original, $"the {scheme} address list is empty");
+        }
+
+        var entries = target.Endpoint.Split(',');
+        var addresses = new List<TransportAddress>(entries.Length);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var entry = entries[i];
+            if (entry.Length == 0)
+            {
+                throw TargetSyntax.Invalid(target.Original, $"entry {i + 1} of the {scheme} address list is empty");
+            }
+
+            var where = $"the {scheme} address '{entry}'";
+            var hostPort = HostPort.Split(target.Original, entry, where);
+            if (!IpLiteral.TryParse(hostPort.Host, out var ip) || ip.AddressFamily != family)
+            {
+                throw TargetSyntax.Invalid(target.Original, $"'{hostPort.Host}' in the {scheme} address list is not an {(family == AddressFamily.InterNetwork ? "IPv4" : "IPv6")} address");
+            }
+
+            addresses.Add(new TransportAddress(new IPEndPoint(ip, hostPort.Port ?? DefaultPort)));
+        }
+
+        return new ResolutionResult(addresses);
+    }
+
+    public static string FirstEntry(ChannelTarget target)
+    {
+        var comma = target.Endpoint.IndexOf(',');
+        return comma < 0 ? target.Endpoint : target.Endpoint[..comma];
+    }
+}
+
+/// <summary>ipv4:1.2.3.4:80,5.6.7.8 — a fixed list of IPv4 addresses (port 443 when missing).</summary>
+public sealed class Ipv4ResolverFactory : IResolverFactory
+{
+    public string Scheme => "ipv4";
+
+    public IResolver Create(ChannelTarget target, ResolverContext context)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return new StaticResolver(IpList.Parse(target, AddressFamily.InterNetwork));
+    }
+
+    public string GetDefaultAuthority(ChannelTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return IpList.FirstEntry(target);
+    }
+}
+
+/// <summary>ipv6:[::1]:80,[::2],::3 — a fixed list of IPv6 addresses (brackets needed with a port; 443 when missing).</summary>
+public sealed class Ipv6ResolverFactory : IResolverFactory
+{
+    public string Scheme => "ipv6";
+
+    public IResolver Create(ChannelTarget target, ResolverContext context)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return new StaticResolver(IpList.Parse(target, AddressFamily.InterNetworkV6));
+    }
+
+    public string GetDefaultAuthority(ChannelTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return IpList.FirstEntry(target);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Net.Http;
+
+namespace ActorChannel.Transport;
+
+/// <summary>Turns what went wrong under a call (handler exceptions, connection state) into its gRPC status.</summary>
+internal static class CallErrors
+{
+    public static (Status Status, bool NotProcessed) Map(Exception error, HttpClientTransport transport, GrpcCallBase call)
+    {
+        switch (error)
+        {
+            case RpcException rpc:
+                return (rpc.Status, rpc.NotProcessed);
+            case GrpcMessageTooLargeException big:
+                return (new Status(StatusCode.ResourceExhausted, $"Received message of {big.Length} bytes exceeds the limit of {big.Limit} bytes."), false);
+            case InvalidDataException bad:
+                return (new Status(StatusCode.Internal, "Invalid gRPC response: " + bad.Message) { DebugException = bad }, false);
+            case CallCredentialsException creds:
+                return (new Status(StatusCode.Unavailable, "Call credentials failed: " + creds.InnerException?.Message) { DebugException = creds.InnerException }, false);
+        }
+
+        if (transport.ClosedLocally)
+        {
+            return (Unavailable($"the transport to {transport.Address} was closed by its owner", error), false);
+        }
+
+        if (Find<HttpRequestException>(error) is { HttpRequestError: HttpRequestError.ConnectionError } never)
+        {
+            // Never sent: the handler found no usable connection (ours refuses a second one).
+            return (Unavailable($"the request was not sent: {transport.GoneReason ?? Inner(never)}", error), true);
+        }
+
+        if (transport.ProtocolFailure is { } notHttp2)
+        {
+            return (Unavailable(notHttp2, error), false);
+        }
+
+        if (Find<HttpProtocolException>(error) is { } protocol)
+        {
+            var code = (Http2ErrorCode)protocol.ErrorCode;
+            if (code == Http2ErrorCode.RefusedStream)
+            {
+                return (StatusMapping.StatusForRstStream(code) with { DebugException = error }, true);
+            }
+
+            // A GOAWAY or a dead connection explains the error better than the code the handler reports.
+            if (transport.GoneReason is { } gone && code != Http2ErrorCode.Cancel)
+            {
+                return (Unavailable($"the connection was lost: {gone}", error), false);
+            }
+
+            return (StatusMapping.StatusForRstStream(code, call.DeadlinePassed) with { DebugException = error }, false);
+        }
+
+        return error switch
+        {
+            OperationCanceledException => (new Status(StatusCode.Cancelled, "Call cancelled.") { DebugException = error }, false),
+            HttpRequestException or IOException or ObjectDisposedException =>
+                (Unavailable($"the connection was lost: {transport.GoneReason ?? error.Message}", error), false),
+            _ => (new Status(StatusCode.Internal, $"Unexpected error in the call: {error.GetType().Name}: {error.Message}") { DebugException = error }, false),
+        };
+    }
+
+    private static Status Unavailable(string detail, Exception error) =>
+        new(StatusCode.Unavailable, char.ToUpperInvariant(detail[0]) + detail[1..] + ".") { DebugException = error };
+
+    private static string Inner(Exception e)
+    {
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e.Message.TrimEnd('.');
+    }
+
+    private static T? Find<T>(Exception? e)
+        where T : Exception
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is T t)
+            {
+                return t;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>Call credentials threw while producing metadata.</summary>
+internal sealed class CallCredentialsException(Exception inner) : Exception("Call credentials failed.", inner);

@@ -1,0 +1,156 @@
+using System.Net.Http;
+
+namespace ActorChannel.Transport;
+
+public sealed partial class HttpClientTransport
+{
+    private static readonly TimeSpan MinKeepAlive = TimeSpan.FromSeconds(1);
+
+    void IHttp2FrameSink.OnSettings()
+    {
+        lock (_gate)
+        {
+            Emit(new ConnectionEvent.SettingsReceived());
+        }
+    }
+
+    void IHttp2FrameSink.OnGoAway(int lastStreamId, Http2ErrorCode errorCode, string debugData)
+    {
+        lock (_gate)
+        {
+            _goAwaySeen = true;
+            MarkGone($"the server sent GOAWAY ({StatusMapping.Http2ErrorName(errorCode)}, last stream {lastStreamId}{(debugData.Length > 0 ? ", \"" + debugData + "\"" : "")})");
+            Emit(new ConnectionEvent.GoAwayReceived(lastStreamId, errorCode, debugData));
+        }
+    }
+
+    void IHttp2FrameSink.OnNotHttp2(string why)
+    {
+        lock (_gate)
+        {
+            ProtocolFailure = "the server does not speak HTTP/2: " + why;
+            MarkGone(ProtocolFailure);
+        }
+    }
+
+    private static void ValidateOptions(TransportOptions options)
+    {
+        if (options.KeepAlivePingDelay != Timeout.InfiniteTimeSpan && options.KeepAlivePingDelay < MinKeepAlive)
+        {
+            throw new ArgumentException($"KeepAlivePingDelay {options.KeepAlivePingDelay} is below the 1 s minimum (use Timeout.InfiniteTimeSpan for off).", nameof(options));
+        }
+
+        if (options.KeepAlivePingTimeout != Timeout.InfiniteTimeSpan && options.KeepAlivePingTimeout < MinKeepAlive)
+        {
+            throw new ArgumentException($"KeepAlivePingTimeout {options.KeepAlivePingTimeout} is below the 1 s minimum.", nameof(options));
+        }
+
+        if (options.MaxReceiveMessageSize is < 0 || options.MaxSendMessageSize is < 0)
+        {
+            throw new ArgumentException("Message size limits must not be negative.", nameof(options));
+        }
+
+        if (options.Credentials is not InsecureCredentials and not TlsCredentials)
+        {
+            throw new ArgumentException($"Unsupported channel credentials {options.Credentials.GetType().Name}.", nameof(options));
+        }
+    }
+
+    private SocketsHttpHandler CreateHandler(TransportOptions options) => new()
+    {
+        ConnectCallback = (_, _) => HandOverConnection(),
+        PlaintextStreamFilter = (context, _) => ValueTask.FromResult(Observe(context.PlaintextStream)),
+        EnableMultipleHttp2Connections = false,
+        PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        KeepAlivePingDelay = options.KeepAlivePingDelay,
+        KeepAlivePingTimeout = options.KeepAlivePingTimeout,
+        KeepAlivePingPolicy = options.KeepAlivePermitWithoutCalls ? HttpKeepAlivePingPolicy.Always : HttpKeepAlivePingPolicy.WithActiveRequests,
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        UseProxy = false,
+        AutomaticDecompression = System.Net.DecompressionMethods.None,
+        ActivityHeadersPropagator = null,
+    };
+
+    private ValueTask<Stream> HandOverConnection()
+    {
+        var stream = Interlocked.Exchange(ref _pending, null);
+        if (stream is null)
+        {
+            // The handler wants a second connection (after GOAWAY, EOF, or before ConnectAsync): refuse,
+            // so the request fails as never sent and the owner decides about reconnecting.
+            var why = GoneReason ?? (Volatile.Read(ref _state) < StateReady ? "ConnectAsync has not completed" : "its connection is in use or gone");
+            return ValueTask.FromException<Stream>(new IOException($"Transport to {Address} will not open another connection: {why}."));
+        }
+
+        return ValueTask.FromResult(stream);
+    }
+
+    private Stream Observe(Stream plaintext)
+    {
+        var observed = new Http2FrameObserverStream(plaintext, this, OnStreamEnd);
+        lock (_gate)
+        {
+            _observed = observed;
+            if (_closingLocally)
+            {
+                observed.Dispose();
+            }
+        }
+
+        return observed;
+    }
+
+    void IHttp2FrameSink.OnBytesRead() => Volatile.Write(ref _lastReadTimestamp, Options.TimeProvider.GetTimestamp());
+
+    private void OnStreamEnd(StreamEnd how, Exception? error)
+    {
+        lock (_gate)
+        {
+            if (_closingLocally)
+            {
+                Emit(new ConnectionEvent.Closed(CloseReason.LocalClose, null));
+                return;
+            }
+
+            var (reason, cause) = how switch
+            {
+                StreamEnd.EndOfStream => (CloseReason.EndOfStream, (Exception?)null),
+                StreamEnd.Error => (CloseReason.Reset, error),
+                _ => ClassifyHandlerClose(),
+            };
+            MarkGone(reason switch
+            {
+                CloseReason.EndOfStream => "the server closed the connection",
+                CloseReason.KeepAliveTimeout => "a keepalive ping got no answer in time",
+                _ => "the connection failed: " + (cause?.Message ?? "reset"),
+            });
+            _state = StateClosed;
+            Emit(new ConnectionEvent.Closed(reason, cause));
+        }
+    }
+
+    /// <summary>The handler dropped the connection itself (we did not ask): after GOAWAY, a keepalive timeout, or a protocol error.</summary>
+    private (CloseReason, Exception?) ClassifyHandlerClose()
+    {
+        if (ProtocolFailure is { } p)
+        {
+            return (CloseReason.Reset, new IOException(p));
+        }
+
+        if (_goAwaySeen)
+        {
+            return (CloseReason.EndOfStream, null);
+        }
+
+        var pingTimeout = Options.KeepAlivePingTimeout;
+        var last = Volatile.Read(ref _lastReadTimestamp);
+        if (Options.KeepAlivePingDelay != Timeout.InfiniteTimeSpan && last != 0 && Options.TimeProvider.GetElapsedTime(last) >= pingTimeout)
+        {
+            return (CloseReason.KeepAliveTimeout, new TimeoutException($"No data from the server for {Options.TimeProvider.GetElapsedTime(last)} (keepalive ping timeout {pingTimeout})."));
+        }
+
+        return (CloseReason.Reset, new IOException("The HTTP/2 handler dropped the connection (protocol error or I/O failure)."));
+    }
+}

@@ -1,0 +1,248 @@
+using System.Collections.Concurrent;
+
+namespace ActorChannel.Transport;
+
+/// <summary>
+/// One HTTP/2 connection over SocketsHttpHandler. <see cref="ConnectAsync"/> dials the socket (and TLS)
+/// itself; the handler gets exactly that stream once through ConnectCallback and is refused any other,
+/// so it can never dial behind the owner's back.
+/// </summary>
+/// <remarks>
+/// When it counts as connected: <see cref="ConnectAsync"/> completes, and <see cref="ConnectionEvent.Connected"/>
+/// is raised, once the socket (and the TLS handshake, with the certificate validated) is up. SocketsHttpHandler
+/// writes the HTTP/2 preface only when it first uses the connection (the first call), so
+/// <see cref="ConnectionEvent.SettingsReceived"/> follows the server's SETTINGS after that first call.
+/// </remarks>
+public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameSink
+{
+    private const int StateCreated = 0;
+    private const int StateConnecting = 1;
+    private const int StateReady = 2;
+    private const int StateDraining = 3;
+    private const int StateClosed = 4;
+
+    private readonly Action<ConnectionEvent> _observer;
+    private readonly object _gate = new();
+    private readonly ConcurrentDictionary<string, UriEntry> _uris = new(StringComparer.Ordinal);
+    private UriEntry? _lastUri;
+    private readonly string _authority;
+    private readonly CancellationPool _cancellations = new();
+    private Stream? _pending;
+    private Http2FrameObserverStream? _observed;
+    private int _state;
+    private int _activeCalls;
+    private bool _closedEmitted;
+    private bool _closingLocally;
+    private bool _goAwaySeen;
+    private long _lastReadTimestamp;
+
+    public HttpClientTransport(TransportAddress address, TransportOptions options, Action<ConnectionEvent> observer)
+        : this(address, options, observer, null)
+    {
+    }
+
+    /// <summary>
+    /// With <paramref name="handlerForTests"/>, calls go to that handler instead of a socket and the
+    /// transport counts as connected at once: for measuring the call layer alone.
+    /// </summary>
+    internal HttpClientTransport(TransportAddress address, TransportOptions options, Action<ConnectionEvent> observer, HttpMessageHandler? handlerForTests)
+    {
+        Address = address ?? throw new ArgumentNullException(nameof(address));
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        _observer = observer ?? throw new ArgumentNullException(nameof(observer));
+        ValidateOptions(options);
+        IsSecure = options.Credentials.IsSecure;
+        _authority = TransportAuthority.Of(address, options);
+        var scheme = IsSecure ? "https" : "http";
+        if (Uri.TryCreate($"{scheme}://{_authority}/", UriKind.Absolute, out var baseUri) && baseUri.Authority == _authority)
+        {
+            BaseUri = baseUri;
+        }
+        else
+        {
+            // An authority Uri cannot hold as is: send it as the Host header (→ :authority) instead.
+            BaseUri = new Uri($"{scheme}://localhost/");
+            HostHeader = _authority;
+        }
+
+        Http = new HttpMessageInvoker(handlerForTests ?? CreateHandler(options), disposeHandler: true);
+        Invoker = new TransportCallInvoker(this);
+        if (handlerForTests is not null)
+        {
+            _state = StateReady;
+        }
+    }
+
+    public TransportAddress Address { get; }
+
+    public CallInvoker Invoker { get; }
+
+    public int ActiveCalls => Volatile.Read(ref _activeCalls);
+
+    internal TransportOptions Options { get; }
+
+    internal HttpMessageInvoker Http { get; }
+
+    internal Uri BaseUri { get; }
+
+    internal string? HostHeader { get; }
+
+    internal bool IsSecure { get; }
+
+    internal string Authority => _authority;
+
+    /// <summary>Why the connection cannot take calls any more; null while it can.</summary>
+    internal string? GoneReason { get; private set; }
+
+    /// <summary>True once the owner closed the transport (calls then fail with UNAVAILABLE "closed").</summary>
+    internal bool ClosedLocally => Volatile.Read(ref _closingLocally);
+
+    /// <summary>Set when the server's bytes were not HTTP/2 at all.</summary>
+    internal string? ProtocolFailure { get; private set; }
+
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.CompareExchange(ref _state, StateConnecting, StateCreated) != StateCreated)
+        {
+            throw new InvalidOperationException($"Transport to {Address} was already connected or closed; make a new transport to reconnect.");
+        }
+
+        Stream stream;
+        try
+        {
+            stream = await SocketDialer.DialAsync(Address, Options, TransportAuthority.HostOf(_authority), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TransportConnectException ex)
+        {
+            MarkGone("the connect attempt failed: " + ex.Message);
+            Interlocked.Exchange(ref _state, StateClosed);
+            throw;
+        }
+
+        lock (_gate)
+        {
+            if (_state != StateConnecting)
+            {
+                stream.Dispose();
+                throw new TransportConnectException($"Transport to {Address} was closed while connecting.");
+            }
+
+            _pending = stream;
+            _state = StateReady;
+            Emit(new ConnectionEvent.Connected());
+        }
+    }
+
+    public void GracefulClose()
+    {
+        lock (_gate)
+        {
+            if (_state >= StateDraining)
+            {
+                return;
+            }
+
+            _state = StateDraining;
+            MarkGone("the transport is closing gracefully (no new calls)");
+        }
+
+        CloseIfDrained();
+    }
+
+    public ValueTask CloseAsync()
+    {
+        Stream? pending;
+        Http2FrameObserverStream? observed;
+        lock (_gate)
+        {
+            _state = StateClosed;
+            _closingLocally = true;
+            MarkGone("the transport was closed by its owner");
+            pending = Interlocked.Exchange(ref _pending, null);
+            observed = _observed;
+        }
+
+        // Disposing the connection's stream aborts every read and write on it, so calls in flight fail at
+        // once (mapped to UNAVAILABLE) and the socket is released even while the handler still holds it.
+        pending?.Dispose();
+        observed?.Dispose();
+        Http.Dispose();
+        lock (_gate)
+        {
+            Emit(new ConnectionEvent.Closed(CloseReason.LocalClose, null));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => CloseAsync();
+
+    public override string ToString() => $"HttpClientTransport({Address}, {Options.Credentials})";
+
+    /// <summary>Counts a call in, or says why this connection cannot take it (the call is then not processed).</summary>
+    internal string? TryStartCall()
+    {
+        Interlocked.Increment(ref _activeCalls);
+        var state = Volatile.Read(ref _state);
+        if (state == StateReady && GoneReason is null)
+        {
+            return null;
+        }
+
+        EndCall();
+        return GoneReason ?? (state < StateReady ? $"the transport to {Address} is not connected yet" : $"the transport to {Address} is closed");
+    }
+
+    internal void EndCall()
+    {
+        if (Interlocked.Decrement(ref _activeCalls) == 0 && Volatile.Read(ref _state) == StateDraining)
+        {
+            CloseIfDrained();
+        }
+    }
+
+    internal CancellationTokenSource RentCancellation() => _cancellations.Rent();
+
+    internal void ReturnCancellation(CancellationTokenSource cts) => _cancellations.Return(cts);
+
+    internal Uri UriFor(string path)
+    {
+        // Calls mostly repeat one method: compare the path reference before hashing the string.
+        if (Volatile.Read(ref _lastUri) is { } last && ReferenceEquals(last.Path, path))
+        {
+            return last.Uri;
+        }
+
+        if (!_uris.TryGetValue(path, out var entry))
+        {
+            entry = _uris.GetOrAdd(path, new UriEntry(path, new Uri(BaseUri, path)));
+        }
+
+        Volatile.Write(ref _lastUri, entry);
+        return entry.Uri;
+    }
+
+    private sealed record UriEntry(string Path, Uri Uri);
+
+    private void CloseIfDrained()
+    {
+        if (Volatile.Read(ref _activeCalls) == 0 && Volatile.Read(ref _state) == StateDraining)
+        {
+            _ = CloseAsync();
+        }
+    }
+
+    private void MarkGone(string reason) => GoneReason ??= reason;
+
+    /// <summary>Tells the owner; callers hold <see cref="_gate"/>, so events keep their order and Closed comes once, last.</summary>
+    private void Emit(ConnectionEvent e)
+    {
+        if (_closedEmitted)
+        {
+            return;
+        }
+
+        _closedEmitted = e is ConnectionEvent.Closed;
+        _observer(e);
+    }
+}

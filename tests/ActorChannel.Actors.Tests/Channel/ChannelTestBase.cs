@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using ActorChannel.Client;
+using ActorChannel.Client.Actors;
+using ActorChannel.Client.Connectivity;
+using ActorChannel.Resolution;
+using ActorChannel.TestKit;
+using ActorChannel.Transport;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorChannel.Actors.Tests.Client;
+
+/// <summary>A channel over fake transports and a manual resolver, in the test kit's virtual time.</summary>
+public abstract class ChannelTestBase : ActorTestBase
+{
+    protected static readonly Method<string, string> Echo = new(MethodType.Unary, "test.Echo", "Say", StringMarshaller, StringMarshaller);
+
+    private readonly ConcurrentQueue<SubchannelTransition> _transitions = new();
+    private readonly List<GrpcChannel> _channels = new();
+
+    protected ChannelTestBase(ITestOutputHelper output)
+        : base(output)
+    {
+    }
+
+    protected FakeTransportFactory Transports { get; } = new();
+
+    protected ManualResolver Resolver { get; set; } = new();
+
+    /// <summary>What the channel's random source returns (0.5 = no jitter, round robin starts in the middle).</summary>
+    protected Func<double> Random { get; set; } = () => 0.5;
+
+    protected IReadOnlyList<SubchannelTransition> Transitions => _transitions.ToArray();
+
+    protected static Marshaller<string> StringMarshaller => new(s => global::System.Text.Encoding.UTF8.GetBytes(s), b => global::System.Text.Encoding.UTF8.GetString(b.Span));
+
+    protected static TransportAddress Addr(int n) => TransportAddress.Tcp("127.0.0.1", 50000 + n);
+
+    protected static TransportAddress[] Addrs(int count) => Enumerable.Range(1, count).Select(Addr).ToArray();
+
+    protected GrpcChannelOptions Options(string policy = "pick_first") => new()
+    {
+        Credentials = ChannelCredentials.Insecure,
+        TransportFactory = Transports,
+        Resolvers = new ResolverRegistry(new ManualResolverFactory(Resolver)),
+        DefaultScheme = "manual",
+        DefaultServiceConfig = "{\"loadBalancingConfig\":[{\"" + policy + "\":{}}]}",
+        RandomSource = () => Random(),
+        TransitionObserver = t => _transitions.Enqueue(t),
+        LoggerFactory = LoggerFactory,
+    };
+
+    /// <summary>Dials with the resolver already answering <paramref name="addresses"/> (or failing, if null and <paramref name="resolverError"/> is set).</summary>
+    protected async Task<GrpcChannel> DialAsync(string policy, TransportAddress[]? addresses, string? resolverError = null, GrpcChannelOptions? options = null)
+    {
+        if (addresses is not null)
+        {
+            Resolver = new ManualResolver(new ResolutionResult(addresses));
+        }
+        else if (resolverError is not null)
+        {
+            Resolver.Fail(new InvalidOperationException(resolverError));
+        }
+
+        options = options is null ? Options(policy) : options with { Resolvers = new ResolverRegistry(new ManualResolverFactory(Resolver)) };
+        var channel = GrpcChannel.Dial(System, "manual:///test", options);
+        _channels.Add(channel);
+        await SettleAsync();
+        return channel;
+    }
+
+    protected Task SettleAsync() => System.WhenIdleAsync();
+
+    protected async Task AdvanceAsync(TimeSpan by)
+    {
+        await Clock.AdvanceAsync(by);
+        await SettleAsync();
+    }
+
+    protected IEnumerable<SubchannelTransition> TransitionsOf(TransportAddress address) => Transitions.Where(t => t.Address == address);
+
+    protected static (ConnectivityState, ConnectivityState)[] Steps(IEnumerable<SubchannelTransition> transitions) =>
+        transitions.Select(t => (t.From, t.To)).ToArray();
+
+    protected Task<string> CallAsync(GrpcChannel channel, bool waitForReady = false, DateTimeOffset? deadline = null, CancellationToken ct = default) =>
+        channel.AsyncUnaryCall(Echo, "hi", new CallOptions { WaitForReady = waitForReady, Deadline = deadline, CancellationToken = ct }).ResponseAsync;
+
+    /// <summary>Every transport answers with its own address, so a test sees where a call went.</summary>
+    protected void AnswerWithAddress() => Transports.Handler = call => Task.FromResult<object?>(call.Transport.Address.ToString());
+
+    protected static async Task<RpcException> FailsWith(StatusCode code, Task call)
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(() => call);
+        Assert.Equal(code, e.StatusCode);
+        return e;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        foreach (var channel in _channels)
+        {
+            await channel.DisposeAsync();
+        }
+
+        await base.DisposeAsync();
+    }
+}

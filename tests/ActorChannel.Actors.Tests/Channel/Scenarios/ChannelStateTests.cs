@@ -1,0 +1,106 @@
+using ActorChannel.Client;
+using ActorChannel.Resolution;
+using ActorChannel.TestKit;
+using ActorChannel.Transport;
+using Xunit;
+using Xunit.Abstractions;
+using S = ActorChannel.Client.Connectivity.ConnectivityState;
+
+namespace ActorChannel.Actors.Tests.Client.Scenarios;
+
+/// <summary>Channel-level states, method config and per-call credentials, and a channel in a system of its own.</summary>
+public class ChannelStateTests(ITestOutputHelper output) : ChannelTestBase(output)
+{
+    [Fact]
+    public async Task Channel_goes_through_every_aggregate_state_and_subscribers_hear_each()
+    {
+        Transports.Script(Addr(1), ConnectScript.Hang);
+        var channel = await DialAsync("round_robin", [Addr(1)]);
+        var probe = CreateTestProbe<S>();
+        channel.SubscribeState(probe.Ref, s => s);
+        await probe.ExpectMsgAsync<S>(s => s == S.Connecting);
+
+        Transports.Latest(Addr(1))!.CompleteConnect();
+        await probe.ExpectMsgAsync<S>(s => s == S.Ready);
+
+        Resolver.Update([]);
+        await probe.ExpectMsgAsync<S>(s => s == S.TransientFailure);
+
+        Transports.Script(Addr(2), ConnectScript.Hang);
+        Resolver.Update([Addr(2)]);
+        await probe.ExpectMsgAsync<S>(s => s == S.Connecting);
+
+        Transports.Latest(Addr(2))!.FailConnect();
+        await probe.ExpectMsgAsync<S>(s => s == S.TransientFailure);
+
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+        await probe.ExpectMsgAsync<S>(s => s == S.Ready);
+
+        channel.UnsubscribeState(probe.Ref);
+        await SettleAsync();
+        await channel.DisposeAsync();
+        await probe.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public async Task Pick_first_channel_goes_idle_and_connects_again_on_ConnectAsync()
+    {
+        var channel = await DialAsync("pick_first", [Addr(1)]);
+        var probe = CreateTestProbe<S>();
+        channel.SubscribeState(probe.Ref, s => s);
+        await probe.ExpectMsgAsync<S>(s => s == S.Ready);
+        Transports.Latest(Addr(1))!.Lose();
+        await probe.ExpectMsgAsync<S>(s => s == S.Idle);
+        var connect = channel.ConnectAsync();
+        await probe.ExpectMsgAsync<S>(s => s == S.Connecting);
+        await probe.ExpectMsgAsync<S>(s => s == S.Ready);
+        await connect;
+    }
+
+    [Fact]
+    public async Task Method_config_wait_for_ready_and_timeout_apply_to_calls()
+    {
+        var config = """
+            {"loadBalancingConfig":[{"pick_first":{}}],
+             "methodConfig":[{"name":[{"service":"test.Echo"}],"waitForReady":true,"timeout":"3s"}]}
+            """;
+        Transports.DefaultScript = ConnectScript.Fail();
+        var channel = await DialAsync("pick_first", [Addr(1)], options: Options() with { DefaultServiceConfig = config });
+        Assert.Equal(S.TransientFailure, channel.State);
+        var call = CallAsync(channel);
+        await AdvanceAsync(TimeSpan.FromSeconds(2));
+        Assert.False(call.IsCompleted);
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+        await FailsWith(StatusCode.DeadlineExceeded, call);
+    }
+
+    [Fact]
+    public async Task Channel_call_credentials_travel_with_every_call()
+    {
+        var token = CallCredentials.FromInterceptor((_, headers, _) =>
+        {
+            headers.Add("authorization", "Bearer t");
+            return default;
+        });
+        var options = Options() with { Credentials = ChannelCredentials.Tls(), CallCredentials = token };
+        var channel = await DialAsync("pick_first", [Addr(1)], options: options);
+        await CallAsync(channel);
+        var call = Assert.Single(Transports.Latest(Addr(1))!.Calls);
+        Assert.Same(token, call.Options.Credentials);
+        Assert.True(Transports.Latest(Addr(1))!.Options.Credentials.IsSecure);
+        Assert.Equal("test", Transports.Latest(Addr(1))!.Options.Authority);
+    }
+
+    [Fact]
+    public async Task Dial_without_a_system_runs_in_its_own_and_dispose_ends_it()
+    {
+        var resolver = new ManualResolver(new ResolutionResult([Addr(1)]));
+        var options = Options() with { Resolvers = new ResolverRegistry(new ManualResolverFactory(resolver)), TimeProvider = TimeProvider.System };
+        var channel = GrpcChannel.Dial("manual:///own", options);
+        await channel.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.StartsWith("/user/", channel.Actor.Path);
+        await channel.DisposeAsync();
+        Assert.Equal(S.Shutdown, channel.State);
+        Assert.True(Transports.Latest(Addr(1))!.IsClosed);
+    }
+}

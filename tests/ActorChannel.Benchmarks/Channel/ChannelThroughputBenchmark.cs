@@ -1,0 +1,84 @@
+using System.Globalization;
+using ActorChannel.Benchmarks.Transport;
+using ActorChannel.Client;
+using ActorChannel.Transport;
+
+namespace ActorChannel.Benchmarks.Channel;
+
+/// <summary>
+/// Closed-loop unary throughput through the channel beside the bare transport (one HttpClientTransport, the
+/// channel's floor) in the same run, against the transport benchmark's in-process Kestrel Greeter.
+/// <c>dotnet run -c Release --project tests/ActorChannel.Benchmarks -- channel [--seconds 5] [--warmup 2] [--rounds 2] [--callers 1,16]</c>.
+/// </summary>
+public static class ChannelThroughputBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = Arg(args, "--seconds", 5.0);
+        var warmup = Arg(args, "--warmup", 2.0);
+        var rounds = (int)Arg(args, "--rounds", 2.0);
+        var callers = (ArgText(args, "--callers") ?? "1,16").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+
+        await using var server = await GreeterEndpoint.StartAsync();
+        var target = $"ipv4:127.0.0.1:{server.Port}";
+        await using var transport = new HttpClientTransport(TransportAddress.Tcp("127.0.0.1", server.Port), new TransportOptions(), _ => { });
+        await transport.ConnectAsync(CancellationToken.None);
+        await using var pickFirst = Dial(target, "pick_first");
+        await using var roundRobin = Dial(target, "round_robin");
+        await pickFirst.ConnectAsync();
+        await roundRobin.ConnectAsync();
+
+        var variants = new (string Name, Func<Task> Call)[]
+        {
+            ("bare HttpClientTransport", () => UnaryClients.CallAsync(transport.Invoker)),
+            ("GrpcChannel pick_first", () => UnaryClients.CallAsync(pickFirst)),
+            ("GrpcChannel round_robin", () => UnaryClients.CallAsync(roundRobin)),
+        };
+
+        Console.WriteLine($"# channel unary benchmark: {Environment.ProcessorCount} cores, in-process server, {seconds} s x {rounds} rounds, warmup {warmup} s, .NET {Environment.Version}");
+        var results = new List<LoopResult>();
+        foreach (var n in callers)
+        {
+            for (var round = 0; round < rounds; round++)
+            {
+                foreach (var (name, call) in variants)
+                {
+                    await ClosedLoop.RunAsync(name, n, TimeSpan.FromSeconds(warmup), call);
+                    var r = await ClosedLoop.RunAsync(name, n, TimeSpan.FromSeconds(seconds), call);
+                    results.Add(r);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{name,-26} callers={n,-3} {r.CallsPerSecond,9:0} calls/s  p50={r.P50Micros,7:0} µs  p99={r.P99Micros,7:0} µs  {r.BytesPerCall,6:0} B/call (round {round + 1})"));
+                }
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| callers | client | calls/s | p50 µs | p99 µs | B/call | vs bare calls/s | vs bare B/call |");
+        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var group in results.GroupBy(r => (r.Callers, r.Variant)))
+        {
+            var baseline = results.Where(r => r.Callers == group.Key.Callers && r.Variant == variants[0].Name).ToList();
+            var rate = group.Average(r => r.CallsPerSecond);
+            var bytes = group.Average(r => r.BytesPerCall);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {group.Key.Callers} | {group.Key.Variant} | {rate:0} | {group.Average(r => r.P50Micros):0} | {group.Average(r => r.P99Micros):0} | {bytes:0} | {rate / baseline.Average(r => r.CallsPerSecond):0.000} | {bytes - baseline.Average(r => r.BytesPerCall):+0;-0;0} |"));
+        }
+
+        return 0;
+    }
+
+    private static GrpcChannel Dial(string target, string policy) => GrpcChannel.Dial(target, new GrpcChannelOptions
+    {
+        Credentials = ChannelCredentials.Insecure,
+        DefaultServiceConfig = "{\"loadBalancingConfig\":[{\"" + policy + "\":{}}]}",
+    });
+
+    private static double Arg(string[] args, string name, double fallback) =>
+        ArgText(args, name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+    private static string? ArgText(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using ActorChannel.Transport;
+
+namespace ActorChannel.Benchmarks.Transport;
+
+/// <summary>
+/// Closed-loop unary benchmark of the transport beside a bare HttpMessageInvoker (the floor) and the
+/// floor plus the HTTP/2 frame observer, against a Kestrel h2c Greeter.
+/// <c>dotnet run -c Release --project tests/ActorChannel.Benchmarks -- transport [--seconds 10] [--warmup 2] [--rounds 2] [--callers 1,16] [--server inproc|child]</c>;
+/// <c>... -- transport layer</c> runs <see cref="CallLayerBenchmark"/> (BenchmarkDotNet, no network).
+/// With <c>--server child</c> the Greeter runs in a child process, so the allocation figures are the client's alone.
+/// </summary>
+public static class TransportBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "serve")
+        {
+            return await ServeAsync();
+        }
+
+        if (args.Length > 0 && args[0] == "layer")
+        {
+            BenchmarkDotNet.Running.BenchmarkRunner.Run<CallLayerBenchmark>(args: args[1..]);
+            return 0;
+        }
+
+        var seconds = Arg(args, "--seconds", 10.0);
+        var warmup = Arg(args, "--warmup", 2.0);
+        var rounds = (int)Arg(args, "--rounds", 2.0);
+        var callers = (ArgText(args, "--callers") ?? "1,16").Split(',').Select(int.Parse).ToArray();
+        var child = ArgText(args, "--server") == "child";
+
+        Process? server = null;
+        GreeterEndpoint? inproc = null;
+        int port;
+        if (child)
+        {
+            (server, port) = await StartChildServerAsync();
+        }
+        else
+        {
+            inproc = await GreeterEndpoint.StartAsync();
+            port = inproc.Port;
+        }
+
+        try
+        {
+            Console.WriteLine($"# transport unary benchmark: {Environment.ProcessorCount} cores, server {(child ? "child process" : "in-process")}, {seconds} s x {rounds} rounds, warmup {warmup} s, {RuntimeInfo()}");
+            var results = new List<LoopResult>();
+            using var bare = new UnaryClients.Bare(port, observeFrames: false);
+            using var observed = new UnaryClients.Bare(port, observeFrames: true);
+            using var withHeaders = new UnaryClients.Bare(port, observeFrames: true, grpcHeaders: true);
+            using var withToken = new UnaryClients.Bare(port, observeFrames: true, grpcHeaders: true, cancellable: true);
+            var transport = new HttpClientTransport(TransportAddress.Tcp("127.0.0.1", port), new TransportOptions(), _ => { });
+            await transport.ConnectAsync(CancellationToken.None);
+            var variants = new (string Name, Func<Task> Call)[]
+            {
+                ("bare HttpMessageInvoker", bare.CallAsync),
+                ("bare + frame observer", observed.CallAsync),
+                ("bare + observer + headers", withHeaders.CallAsync),
+                ("bare + obs + hdrs + token", withToken.CallAsync),
+                ("HttpClientTransport", () => UnaryClients.CallAsync(transport.Invoker)),
+            };
+
+            if (ArgText(args, "--profile") is { } profiled)
+            {
+                using var sampler = new AllocationSampler();
+                var (name, call) = variants.First(v => v.Name.StartsWith(profiled, StringComparison.OrdinalIgnoreCase));
+                await ClosedLoop.RunAsync(name, 1, TimeSpan.FromSeconds(warmup), call);
+                sampler.Enabled = true;
+                var r = await ClosedLoop.RunAsync(name, 1, TimeSpan.FromSeconds(seconds), call);
+                sampler.Enabled = false;
+                Console.WriteLine(Row(r));
+                foreach (var (type, bytes) in sampler.Top(40))
+                {
+                    Console.WriteLine($"{bytes / (double)r.Calls,8:0.0} B/call  {type}");
+                }
+
+                return 0;
+            }
+
+            foreach (var n in callers)
+            {
+                for (var round = 0; round < rounds; round++)
+                {
+                    foreach (var (name, call) in variants)
+                    {
+                        if (round == 0)
+                        {
+                            await ClosedLoop.RunAsync(name, n, TimeSpan.FromSeconds(warmup), call);
+                        }
+
+                        var r = await ClosedLoop.RunAsync(name, n, TimeSpan.FromSeconds(seconds), call);
+                        results.Add(r);
+                        Console.WriteLine(Row(r) + $" (round {round + 1})");
+                    }
+                }
+            }
+
+            await transport.DisposeAsync();
+            Console.WriteLine();
+            Console.WriteLine("Medians over the rounds (B/call: mean). CPU/call is this process's CPU time per call (with the server in-process, the server's share too).");
+            Console.WriteLine("| callers | client | calls/s | p50 µs | p99 µs | CPU µs/call | B/call | vs bare calls/s | vs bare CPU | vs bare B/call |");
+            Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var group in results.GroupBy(r => (r.Callers, r.Variant)))
+            {
+                var baseline = results.Where(r => r.Callers == group.Key.Callers && r.Variant == variants[0].Name).ToList();
+                var rate = Median(group.Select(r => r.CallsPerSecond));
+                var bytes = group.Average(r => r.BytesPerCall);
+                var baseRate = Median(baseline.Select(r => r.CallsPerSecond));
+                var baseBytes = baseline.Average(r => r.BytesPerCall);
+                var cpu = Median(group.Select(r => r.CpuMicrosPerCall));
+                var baseCpu = Median(baseline.Select(r => r.CpuMicrosPerCall));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {group.Key.Callers} | {group.Key.Variant} | {rate:0} | {Median(group.Select(r => r.P50Micros)):0} | {Median(group.Select(r => r.P99Micros)):0} | {cpu:0.0} | {bytes:0} | {rate / baseRate:0.000} | {cpu / baseCpu:0.000} | {bytes - baseBytes:+0;-0;0} |"));
+            }
+
+            return 0;
+        }
+        finally
+        {
+            if (inproc is not null)
+            {
+                await inproc.DisposeAsync();
+            }
+
+            if (server is not null)
+            {
+                server.Kill(entireProcessTree: true);
+                await server.WaitForExitAsync();
+                server.Dispose();
+            }
+        }
+    }
+
+    private static string Row(LoopResult r) => string.Create(CultureInfo.InvariantCulture,
+        $"{r.Variant,-26} callers={r.Callers,-3} {r.CallsPerSecond,9:0} calls/s  p50={r.P50Micros,7:0} µs  p99={r.P99Micros,7:0} µs  {r.BytesPerCall,6:0} B/call  {r.CpuMicrosPerCall,5:0.0} µs CPU/call  gc0={r.Gen0} gc1={r.Gen1} gc2={r.Gen2}");
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static string RuntimeInfo() =>
+        $".NET {Environment.Version}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC";
+
+    private static async Task<int> ServeAsync()
+    {
+        await using var endpoint = await GreeterEndpoint.StartAsync();
+        Console.WriteLine("PORT " + endpoint.Port);
+        await Task.Delay(Timeout.Infinite);
+        return 0;
+    }
+
+    private static async Task<(Process, int)> StartChildServerAsync()
+    {
+        var self = Environment.ProcessPath!;
+        var dll = typeof(TransportBenchmark).Assembly.Location;
+        var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (!Path.GetFileNameWithoutExtension(self).Equals("ActorChannel.Benchmarks", StringComparison.OrdinalIgnoreCase))
+        {
+            psi.ArgumentList.Add(dll);
+        }
+
+        psi.ArgumentList.Add("transport");
+        psi.ArgumentList.Add("serve");
+        var process = Process.Start(psi)!;
+        var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        if (line is null || !line.StartsWith("PORT ", StringComparison.Ordinal))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"The Greeter child process did not report its port (got '{line}').");
+        }
+
+        return (process, int.Parse(line[5..], CultureInfo.InvariantCulture));
+    }
+
+    private static double Arg(string[] args, string name, double fallback) =>
+        ArgText(args, name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+    private static string? ArgText(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}

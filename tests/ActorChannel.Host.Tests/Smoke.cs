@@ -1,1 +1,0 @@
-namespace ActorChannel.Host.Tests; public class Smoke { [Xunit.Fact] public void Builds() { } }

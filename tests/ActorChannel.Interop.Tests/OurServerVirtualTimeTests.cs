@@ -1,0 +1,49 @@
+using ActorChannel.Host.Clients;
+using ActorChannel.Host.Server;
+using ActorChannel.Interop.Tests.Infrastructure;
+using ActorChannel.Protos.HelloWorld;
+using ActorChannel.Protos.Testing;
+using Xunit;
+
+namespace ActorChannel.Interop.Tests;
+
+/// <summary>The server's delay and deadline run on its TimeProvider: with virtual time nothing fires until the test advances it.</summary>
+public sealed class OurServerVirtualTimeTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Artificial_delay_waits_for_virtual_time()
+    {
+        var clock = new ManualClock();
+        await using var server = await GreeterServer.StartAsync(new GreeterServerOptions { Delay = TimeSpan.FromSeconds(30), TimeProvider = clock, InstanceName = "slow" });
+        using var client = new RawGrpcClient(server.Url);
+        var call = client.SendAsync(GreeterMethods.SayHello.FullName, RawGrpcClient.Frame(new HelloRequest { Name = "t" }));
+
+        await clock.WaitForTimersAsync(1).WaitAsync(Bound);
+        clock.Advance(TimeSpan.FromSeconds(29));
+        Assert.False(call.IsCompleted);
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        var r = await call.WaitAsync(Bound);
+        Assert.Equal("0", r.GrpcStatus);
+        Assert.Equal("Hello t from slow", HelloReply.Parser.ParseFrom(Assert.Single(r.Messages)).Message);
+    }
+
+    [Fact]
+    public async Task Grpc_timeout_expires_on_virtual_time()
+    {
+        var clock = new ManualClock();
+        await using var server = await GreeterServer.StartAsync(new GreeterServerOptions { TimeProvider = clock });
+        using var client = new RawGrpcClient(server.Url);
+        // The deadline's timer, then the handler's 1-hour delay timer.
+        var call = client.SendAsync(TestServiceMethods.Echo.FullName, RawGrpcClient.Frame(new EchoRequest { DelayMs = 3_600_000 }), [("grpc-timeout", "5S")]);
+
+        await clock.WaitForTimersAsync(2).WaitAsync(Bound);
+        Assert.False(call.IsCompleted);
+        clock.Advance(TimeSpan.FromSeconds(5));
+
+        var r = await call.WaitAsync(Bound);
+        Assert.Equal("4", r.GrpcStatus);
+    }
+}

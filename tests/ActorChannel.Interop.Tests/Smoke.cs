@@ -1,1 +1,0 @@
-namespace ActorChannel.Interop.Tests; public class Smoke { [Xunit.Fact] public void Builds() { } }

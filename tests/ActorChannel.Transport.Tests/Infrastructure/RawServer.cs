@@ -1,0 +1,176 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ActorChannel.Transport.Tests.Infrastructure;
+
+/// <summary>
+/// A TCP server on 127.0.0.1:0 that runs a scripted conversation with each client, for feeding the
+/// transport bad input. Helpers write just enough HTTP/2 (frames, literal HPACK) by hand.
+/// </summary>
+public sealed class RawServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly Func<NetworkStream, CancellationToken, Task> _script;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Socket> _clients = new();
+    private readonly Task _acceptLoop;
+
+    public RawServer(Func<NetworkStream, CancellationToken, Task> script)
+    {
+        _script = script;
+        _listener.Start();
+        _acceptLoop = AcceptLoopAsync();
+    }
+
+    public TransportAddress Address => TransportAddress.Tcp("127.0.0.1", ((IPEndPoint)_listener.LocalEndpoint).Port);
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        lock (_clients)
+        {
+            foreach (var c in _clients)
+            {
+                c.Dispose();
+            }
+        }
+
+        try
+        {
+            await _acceptLoop;
+        }
+        catch (Exception)
+        {
+            // The loop ends by the listener being stopped.
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var socket = await _listener.AcceptSocketAsync(_stop.Token);
+            lock (_clients)
+            {
+                _clients.Add(socket);
+            }
+
+            _ = Task.Run(async () =>
+            {
+                using var stream = new NetworkStream(socket, ownsSocket: true);
+                try
+                {
+                    await _script(stream, _stop.Token);
+                }
+                catch (Exception)
+                {
+                    // The client going away mid-script is part of what these tests do.
+                }
+            });
+        }
+    }
+
+    // ---- HTTP/2 by hand ----
+    public const byte Data = 0x0, Headers = 0x1, Settings = 0x4, GoAway = 0x7;
+    public const byte EndStream = 0x1, EndHeaders = 0x4;
+
+    /// <summary>
+    /// Reads the client preface, sends the server's SETTINGS and ACK, waits for the request's HEADERS
+    /// on stream 1 (answering before it would be a protocol error), then drains the rest in the background.
+    /// </summary>
+    public static async Task HandshakeAsync(NetworkStream s, CancellationToken ct)
+    {
+        var preface = new byte[24];
+        await s.ReadExactlyAsync(preface, ct);
+        await WriteFrameAsync(s, Settings, 0, 0, [], ct);
+        await WriteFrameAsync(s, Settings, 0x1, 0, [], ct);
+        var header = new byte[9];
+        while (true)
+        {
+            await s.ReadExactlyAsync(header, ct);
+            var length = (header[0] << 16) | (header[1] << 8) | header[2];
+            await s.ReadExactlyAsync(new byte[length], ct);
+            if (header[3] == Headers)
+            {
+                break;
+            }
+        }
+
+        _ = DrainAsync(s, ct);
+    }
+
+    /// <summary>Sends SETTINGS and ACK, then hands each client frame's type and stream id to <paramref name="onFrame"/>.</summary>
+    public static async Task ServeFramesAsync(NetworkStream s, Func<byte, int, Task> onFrame, CancellationToken ct)
+    {
+        var preface = new byte[24];
+        await s.ReadExactlyAsync(preface, ct);
+        await WriteFrameAsync(s, Settings, 0, 0, [], ct);
+        await WriteFrameAsync(s, Settings, 0x1, 0, [], ct);
+        var header = new byte[9];
+        while (true)
+        {
+            await s.ReadExactlyAsync(header, ct);
+            var length = (header[0] << 16) | (header[1] << 8) | header[2];
+            await s.ReadExactlyAsync(new byte[length], ct);
+            await onFrame(header[3], BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(5)) & 0x7FFFFFFF);
+        }
+    }
+
+    public static Task WriteFrameAsync(NetworkStream s, byte type, byte flags, int streamId, byte[] payload, CancellationToken ct)
+    {
+        var frame = new byte[9 + payload.Length];
+        frame[0] = (byte)(payload.Length >> 16);
+        frame[1] = (byte)(payload.Length >> 8);
+        frame[2] = (byte)payload.Length;
+        frame[3] = type;
+        frame[4] = flags;
+        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(5), streamId);
+        payload.CopyTo(frame, 9);
+        return s.WriteAsync(frame, ct).AsTask();
+    }
+
+    /// <summary>An HPACK block: ":status 200" (static index 8) then literal headers without indexing.</summary>
+    public static byte[] Hpack(bool status200, params (string Name, string Value)[] headers)
+    {
+        var ms = new MemoryStream();
+        if (status200)
+        {
+            ms.WriteByte(0x88);
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            ms.WriteByte(0x00);
+            ms.WriteByte((byte)name.Length);
+            ms.Write(Encoding.ASCII.GetBytes(name));
+            ms.WriteByte((byte)value.Length);
+            ms.Write(Encoding.ASCII.GetBytes(value));
+        }
+
+        return ms.ToArray();
+    }
+
+    /// <summary>The response headers of stream 1: 200 with content-type application/grpc.</summary>
+    public static Task GrpcHeadersAsync(NetworkStream s, CancellationToken ct) =>
+        WriteFrameAsync(s, Headers, EndHeaders, 1, Hpack(true, ("content-type", "application/grpc")), ct);
+
+    private static async Task DrainAsync(NetworkStream s, CancellationToken ct)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            while (await s.ReadAsync(buffer, ct) > 0)
+            {
+            }
+        }
+        catch (Exception)
+        {
+            // Closed by the script or the client.
+        }
+    }
+}

@@ -1,1 +1,0 @@
-namespace ActorChannel.Transport.Tests; public class Smoke { [Xunit.Fact] public void Builds() { } }
