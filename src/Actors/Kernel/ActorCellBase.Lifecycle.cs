@@ -41,6 +41,7 @@ internal abstract partial class ActorCellBase
     {
         State = Lifecycle.Stopped;
         InvokePostStop();
+        CancelTimers();   // again: PostStop itself may have started one
         UnwatchAll();
         NotifyWatchers();
         Close();

@@ -45,15 +45,16 @@ internal abstract partial class ActorCellBase
     private void Supervise(ChildFailed failure)
     {
         var child = failure.Child;
-        if (State is Lifecycle.Stopping or Lifecycle.Stopped || !IsChild(child))
+        if (State is Lifecycle.Restarting or Lifecycle.Stopping or Lifecycle.Stopped || !IsChild(child))
         {
             return;   // it is being stopped anyway
         }
 
-        var strategy = StrategyForChildren;
+        var strategy = SupervisorStrategy.Default;
         Directive directive;
         try
         {
+            strategy = StrategyForChildren;
             directive = strategy.Decide(failure.Cause);
         }
         catch (Exception deciderError)

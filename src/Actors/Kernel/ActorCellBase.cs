@@ -118,7 +118,15 @@ internal abstract partial class ActorCellBase : Mailbox
                 OnWatchedActorTerminated(notification.Dead);
                 break;
             case RunInActor run:
-                run.Action();
+                try
+                {
+                    run.Action();
+                }
+                catch (Exception error)
+                {
+                    Fail(error, null);
+                }
+
                 break;
         }
     }

@@ -15,6 +15,7 @@ public sealed class ActorSystem : IAsyncDisposable
         TimeProvider = options.TimeProvider;
         LoggerFactory = options.LoggerFactory;
         Throughput = options.Throughput;
+        PreferLocalScheduling = options.PreferLocalScheduling;
         Log = LoggerFactory.CreateLogger("ActorChannel.Kernel");
         DeadLetters = new DeadLetters(Log);
         _guardian = new ActorCell<Guardian.Nothing>(this, null, "user", Props<Guardian.Nothing>.Create(() => new Guardian()));
@@ -33,6 +34,8 @@ public sealed class ActorSystem : IAsyncDisposable
     public Task WhenTerminated => _terminated.Task;
 
     internal int Throughput { get; }
+
+    internal bool PreferLocalScheduling { get; }
 
     internal ILogger Log { get; }
 

@@ -91,7 +91,7 @@ internal abstract class Mailbox : IThreadPoolWorkItem
         System.Idle.Enter();
         if (Interlocked.CompareExchange(ref _status, Scheduled, Idle) == Idle)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: System.PreferLocalScheduling);
         }
         else
         {

@@ -54,12 +54,17 @@ internal sealed class MpscQueue<T>
         }
     }
 
-    /// <summary>Consumer only; may say false while a producer is mid-publish (it schedules the mailbox after).</summary>
+    /// <summary>
+    /// Consumer only. Counts reserved slots, not just published ones: a producer reserves with an interlocked
+    /// operation before it reads the mailbox status, so a consumer that goes idle and then checks here cannot
+    /// miss an item whose producer saw the mailbox still running (the store-load race of a lost wake-up).
+    /// May say true for an item still being published; the caller then simply runs again.
+    /// </summary>
     public bool HasItems()
     {
         for (var segment = _head; segment is not null; segment = Volatile.Read(ref segment.Next))
         {
-            if (segment.HasReadyItem)
+            if (segment.HasReservedItems)
             {
                 return true;
             }
@@ -110,12 +115,17 @@ internal sealed class MpscQueue<T>
 
         public int Capacity => _slots.Length;
 
-        public bool HasReadyItem
+        public bool HasReservedItems
         {
             get
             {
-                var position = _dequeuePosition;
-                return Volatile.Read(ref _slots[position & _mask].Sequence) == position + 1;
+                var reserved = Volatile.Read(ref _enqueuePosition);
+                if (Volatile.Read(ref _frozen) != 0)
+                {
+                    reserved -= _freezeOffset;   // may be read before the offset lands: a harmless false "yes"
+                }
+
+                return reserved != _dequeuePosition;
             }
         }
 

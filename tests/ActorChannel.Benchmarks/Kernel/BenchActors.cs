@@ -1,4 +1,5 @@
 using ActorChannel.Kernel;
+using Microsoft.Extensions.Logging;
 
 namespace ActorChannel.Benchmarks.Kernel;
 
@@ -22,7 +23,13 @@ internal sealed class Finish
         }
     }
 
-    public void Wait() => _gate.Wait();
+    public void Wait()
+    {
+        if (!_gate.Wait(TimeSpan.FromSeconds(30)))
+        {
+            throw new TimeoutException($"{Volatile.Read(ref _remaining)} rallies did not finish within 30 s: a message was lost.");
+        }
+    }
 }
 
 /// <summary>Filled in after both actors of a pair exist.</summary>
@@ -49,11 +56,12 @@ internal sealed class Bouncer(Partner partner, Finish finish) : Actor<int>
 /// <summary>Pairs of bouncers in one system.</summary>
 internal sealed class Court : IAsyncDisposable
 {
-    private readonly ActorSystem _system = ActorSystem.Create("bench");
+    private readonly ActorSystem _system;
     private readonly List<ActorRef<int>> _servers = [];
 
-    public Court(int pairs)
+    public Court(int pairs, bool preferLocal = false)
     {
+        _system = ActorSystem.Create("bench", new ActorSystemOptions { PreferLocalScheduling = preferLocal, LoggerFactory = Logs });
         for (var i = 0; i < pairs; i++)
         {
             Partner left = new(), right = new();
@@ -67,10 +75,20 @@ internal sealed class Court : IAsyncDisposable
 
     public Finish Finish { get; } = new();
 
+    /// <summary>Warnings and worse go to the console: a failing kernel must not look like a slow one.</summary>
+    private static ILoggerFactory Logs { get; } =
+        LoggerFactory.Create(b => b
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddSimpleConsole(o => o.SingleLine = true));
+
+    /// <summary>Rallies in the last Play.</summary>
+    public int Rallies { get; private set; }
+
     /// <summary>Serves <paramref name="ballsPerPair"/> balls in every pair and waits until all rallies end.</summary>
     public void Play(int ballsPerPair, int bounces)
     {
-        Finish.Arm(_servers.Count * ballsPerPair);
+        Rallies = _servers.Count * ballsPerPair;
+        Finish.Arm(Rallies);
         for (var ball = 0; ball < ballsPerPair; ball++)
         {
             foreach (var server in _servers)

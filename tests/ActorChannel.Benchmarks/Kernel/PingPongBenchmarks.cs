@@ -18,11 +18,15 @@ public class PingPongBenchmarks
     private Court _one = null!;
     private Court _many = null!;
 
+    /// <summary>false: the kernel default (global pool queue); true: the experimental local-queue scheduling.</summary>
+    [Params(false, true)]
+    public bool LocalQueue { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        _one = new Court(OnePairs);
-        _many = new Court(ManyPairs);
+        _one = new Court(OnePairs, LocalQueue);
+        _many = new Court(ManyPairs, LocalQueue);
     }
 
     [GlobalCleanup]

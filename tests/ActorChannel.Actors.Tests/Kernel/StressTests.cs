@@ -1,0 +1,74 @@
+using ActorChannel.Kernel;
+using Xunit;
+
+namespace ActorChannel.Actors.Tests.Kernel;
+
+/// <summary>
+/// Many short mailbox runs racing their producers: a lost wake-up (a message left in an idle mailbox)
+/// would leave a rally unfinished. The real-time bound only keeps a broken kernel from hanging the run.
+/// </summary>
+public sealed class StressTests
+{
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Every_rally_of_a_busy_ping_pong_finishes(bool preferLocal)
+    {
+        const int pairs = 16;
+        const int balls = 4;
+        const int bounces = 20_000;
+        await using var system = ActorSystem.Create("stress", new ActorSystemOptions { PreferLocalScheduling = preferLocal });
+        var finished = 0;
+        var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OneDone()
+        {
+            if (Interlocked.Increment(ref finished) == pairs * balls)
+            {
+                allDone.SetResult();
+            }
+        }
+
+        var servers = new List<ActorRef<int>>();
+        for (var i = 0; i < pairs; i++)
+        {
+            var left = new StrongRef();
+            var right = new StrongRef();
+            var a = system.Spawn(Props<int>.Create(() => new Bouncer(left, OneDone)), $"a{i}");
+            var b = system.Spawn(Props<int>.Create(() => new Bouncer(right, OneDone)), $"b{i}");
+            left.Partner = b;
+            right.Partner = a;
+            servers.Add(a);
+        }
+
+        for (var ball = 0; ball < balls; ball++)
+        {
+            servers.ForEach(s => s.Tell(bounces));
+        }
+
+        await allDone.Task.WaitAsync(HangGuard);
+        Assert.Equal(pairs * balls, finished);
+        Assert.Equal(0, system.DeadLetterCount);
+    }
+
+    private sealed class StrongRef
+    {
+        public ActorRef<int>? Partner;
+    }
+
+    private sealed class Bouncer(StrongRef partner, Action done) : Actor<int>
+    {
+        protected override void Receive(int bouncesLeft)
+        {
+            if (bouncesLeft == 0)
+            {
+                done();
+            }
+            else
+            {
+                partner.Partner!.Tell(bouncesLeft - 1);
+            }
+        }
+    }
+}
