@@ -143,12 +143,46 @@ public sealed class GrpcChannel : CallInvoker, IAsyncDisposable
     /// </summary>
     public void SubscribeState<T>(ActorRef<T> subscriber, Func<ConnectivityState, T> toMessage)
     {
-        ArgumentNullException.ThrowIfNull(subscriber);
         ArgumentNullException.ThrowIfNull(toMessage);
-        _actor.Tell(new ChannelMessage.SubscribeState(subscriber, s => subscriber.Tell(toMessage(s))));
+        SubscribeState(subscriber, (_, current) => toMessage(current));
     }
 
-    public void UnsubscribeState(ActorRef subscriber) => _actor.Tell(new ChannelMessage.UnsubscribeState(subscriber));
+    /// <summary>
+    /// Like <see cref="SubscribeState{T}(ActorRef{T}, Func{ConnectivityState, T})"/>, with the state before each change:
+    /// <paramref name="toMessage"/> gets (previous, current). The first message carries the latest change (previous
+    /// equals current only if the state never changed). A subscriber subscribes once: subscribing again replaces it.
+    /// </summary>
+    public void SubscribeState<T>(ActorRef<T> subscriber, Func<ConnectivityState, ConnectivityState, T> toMessage)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        ArgumentNullException.ThrowIfNull(toMessage);
+        _actor.Tell(new ChannelMessage.SubscribeState(subscriber, (previous, current) => subscriber.Tell(toMessage(previous, current))));
+    }
+
+    public void UnsubscribeState(ActorRef subscriber)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        _actor.Tell(new ChannelMessage.UnsubscribeState(subscriber));
+    }
+
+    /// <summary>
+    /// Tells <paramref name="subscriber"/> every subchannel transition (channel id, subchannel id, address, from, to,
+    /// reason) from the moment the channel actor handles this subscription, as the message <paramref name="toMessage"/>
+    /// makes; each subchannel's transitions arrive in order. <paramref name="toMessage"/> runs on the subchannel's
+    /// actor, so keep it a plain constructor. The subscription ends when the subscriber stops or unsubscribes.
+    /// </summary>
+    public void SubscribeSubchannelTransitions<T>(ActorRef<T> subscriber, Func<SubchannelTransition, T> toMessage)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        ArgumentNullException.ThrowIfNull(toMessage);
+        _actor.Tell(new ChannelMessage.SubscribeSubchannelTransitions(subscriber, t => subscriber.Tell(toMessage(t))));
+    }
+
+    public void UnsubscribeSubchannelTransitions(ActorRef subscriber)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        _actor.Tell(new ChannelMessage.UnsubscribeSubchannelTransitions(subscriber));
+    }
 
     /// <summary>
     /// SHUTDOWN: calls waiting for a connection and new calls end CANCELLED "channel closed", calls in flight

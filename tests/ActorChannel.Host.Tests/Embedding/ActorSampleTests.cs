@@ -18,6 +18,10 @@ public sealed class ActorSampleTests
         Assert.Equal(["Hello actor 1 from backend", "Hello actor 2 from backend", "Hello actor 3 from backend"], result.Replies);
         Assert.Equal("/user/greeter-service/channel", result.ChannelPath);
         Assert.Contains(ConnectivityState.Ready, result.StatesSeen);
+
+        // The subchannel's transitions reached the service actor as its own messages, naming the backend's address.
+        Assert.Contains(result.TransitionsSeen, t => t.Address.ToString() == server.Address && (t.From, t.To) == (ConnectivityState.Connecting, ConnectivityState.Ready));
+        Assert.All(result.TransitionsSeen, t => Assert.False(string.IsNullOrEmpty(t.Reason)));
         Assert.Equal(ConnectivityState.Shutdown, result.ChannelStateAfterStop);
     }
 

@@ -19,10 +19,12 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
     private readonly IResolver _resolver;
     private readonly ResolverSink _sink;
     private readonly ServiceConfig _defaultConfig;
-    private readonly Dictionary<ActorRef, Action<ConnectivityState>> _subscribers = new();
+    private readonly Dictionary<ActorRef, Action<ConnectivityState, ConnectivityState>> _stateSubscribers = new();
+    private readonly Dictionary<ActorRef, Action<SubchannelTransition>> _transitionSubscribers = new();
     private ActorRef<ResolverMessage>? _resolverActor;
     private ActorRef<BalancerMessage>? _balancer;
     private ServiceConfig? _lastGoodConfig;
+    private ConnectivityState _previousState = ConnectivityState.Idle;
     private bool _shutdown;
 
     public ChannelActor(ChannelRuntime runtime, IResolver resolver, ResolverSink sink, ServiceConfig defaultConfig)
@@ -82,16 +84,26 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
                 _balancer!.Tell(new BalancerMessage.ExitIdle());
                 break;
             case SubscribeState subscribe:
-                _subscribers[subscribe.Subscriber] = subscribe.Notify;
-                Context.WatchWith(subscribe.Subscriber, new UnsubscribeState(subscribe.Subscriber));
-                subscribe.Notify(_runtime.State.State);
+                WatchSubscriber(subscribe.Subscriber);
+                _stateSubscribers[subscribe.Subscriber] = subscribe.Notify;
+                NotifyState(subscribe.Notify, _previousState, _runtime.State.State);
                 break;
             case UnsubscribeState unsubscribe:
-                if (_subscribers.Remove(unsubscribe.Subscriber))
-                {
-                    Context.Unwatch(unsubscribe.Subscriber);
-                }
-
+                _stateSubscribers.Remove(unsubscribe.Subscriber);
+                UnwatchIfUnsubscribed(unsubscribe.Subscriber);
+                break;
+            case SubscribeSubchannelTransitions subscribe:
+                WatchSubscriber(subscribe.Subscriber);
+                _transitionSubscribers[subscribe.Subscriber] = subscribe.Notify;
+                _runtime.PublishTransitionSubscribers(_transitionSubscribers.Values.ToArray());
+                break;
+            case UnsubscribeSubchannelTransitions unsubscribe:
+                RemoveTransitionSubscriber(unsubscribe.Subscriber);
+                UnwatchIfUnsubscribed(unsubscribe.Subscriber);
+                break;
+            case SubscriberStopped stopped:
+                _stateSubscribers.Remove(stopped.Subscriber);
+                RemoveTransitionSubscriber(stopped.Subscriber);
                 break;
             case Shutdown:
                 _shutdown = true;
@@ -131,10 +143,39 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
             return;
         }
 
+        _previousState = old;
         _runtime.Logger.LogInformation("Channel {ChannelId}: {From} -> {To} ({Reason})", _runtime.ChannelId, old.ToSpecName(), state.ToSpecName(), reason);
-        foreach (var notify in _subscribers.Values)
+        foreach (var notify in _stateSubscribers.Values)
         {
-            notify(state);
+            NotifyState(notify, old, state);
+        }
+    }
+
+    private void NotifyState(Action<ConnectivityState, ConnectivityState> notify, ConnectivityState previous, ConnectivityState current) =>
+        _runtime.Deliver(change => notify(change.Previous, change.Current), (Previous: previous, Current: current));
+
+    /// <summary>One death watch per subscriber, whatever it subscribed to: the kernel keeps one watch per pair of actors.</summary>
+    private void WatchSubscriber(ActorRef subscriber)
+    {
+        if (!_stateSubscribers.ContainsKey(subscriber) && !_transitionSubscribers.ContainsKey(subscriber))
+        {
+            Context.WatchWith(subscriber, new SubscriberStopped(subscriber));
+        }
+    }
+
+    private void UnwatchIfUnsubscribed(ActorRef subscriber)
+    {
+        if (!_stateSubscribers.ContainsKey(subscriber) && !_transitionSubscribers.ContainsKey(subscriber))
+        {
+            Context.Unwatch(subscriber);
+        }
+    }
+
+    private void RemoveTransitionSubscriber(ActorRef subscriber)
+    {
+        if (_transitionSubscribers.Remove(subscriber))
+        {
+            _runtime.PublishTransitionSubscribers(_transitionSubscribers.Values.ToArray());
         }
     }
 }

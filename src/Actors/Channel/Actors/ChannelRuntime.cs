@@ -21,6 +21,7 @@ internal sealed class ChannelRuntime
     private readonly TaskCompletionSource<Exception> _nonTemporaryError = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextSubchannelId;
+    private Action<SubchannelTransition>[] _transitionSubscribers = [];
 
     public ChannelRuntime(
         TimeProvider time,
@@ -64,6 +65,9 @@ internal sealed class ChannelRuntime
 
     public Action<SubchannelTransition>? OnTransition { get; }
 
+    /// <summary>How many actors are told of subchannel transitions now (for tests).</summary>
+    public int TransitionSubscriberCount => Volatile.Read(ref _transitionSubscribers).Length;
+
     public PickerSlot Slot { get; }
 
     public StatePublisher State { get; }
@@ -84,6 +88,45 @@ internal sealed class ChannelRuntime
     public void Unregister(long id) => _subchannels.TryRemove(id, out _);
 
     public IReadOnlyList<SubchannelHandle> Subchannels => _subchannels.Values.OrderBy(h => h.Id).ToArray();
+
+    /// <summary>
+    /// Written by the channel actor only (subscriptions are its messages); read by every subchannel actor without a
+    /// lock: the array is replaced, never changed.
+    /// </summary>
+    public void PublishTransitionSubscribers(Action<SubchannelTransition>[] subscribers) => Volatile.Write(ref _transitionSubscribers, subscribers);
+
+    /// <summary>From a subchannel actor, once per transition: the options' observer, then every subscribed actor.</summary>
+    public void ReportTransition(long subchannelId, TransportAddress address, ConnectivityState from, ConnectivityState to, string reason)
+    {
+        var subscribers = Volatile.Read(ref _transitionSubscribers);
+        if (OnTransition is null && subscribers.Length == 0)
+        {
+            return;
+        }
+
+        var transition = new SubchannelTransition(ChannelId, subchannelId, address, from, to, reason);
+        OnTransition?.Invoke(transition);
+        foreach (var notify in subscribers)
+        {
+            Deliver(notify, transition);
+        }
+    }
+
+    /// <summary>
+    /// Runs a subscriber's message factory on the calling actor's thread; a factory that throws is logged rather
+    /// than allowed to fail (and restart) the channel's own actor.
+    /// </summary>
+    public void Deliver<TArg>(Action<TArg> notify, TArg arg)
+    {
+        try
+        {
+            notify(arg);
+        }
+        catch (Exception e)
+        {
+            Logger.LogWarning(e, "Channel {ChannelId}: a subscriber's message factory threw for {Event}; the event was not delivered", ChannelId, arg);
+        }
+    }
 
     public void ReportNonTemporaryError(Exception error) => _nonTemporaryError.TrySetResult(error);
 

@@ -233,7 +233,7 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
         _runtime.Logger.LogInformation(
             "Subchannel {ChannelId}/{SubchannelId} {Address}: {From} -> {To} ({Reason})",
             _runtime.ChannelId, _handle.Id, _handle.Address, from.ToSpecName(), to.ToSpecName(), reason);
-        _runtime.OnTransition?.Invoke(new SubchannelTransition(_runtime.ChannelId, _handle.Id, _handle.Address, from, to, reason));
+        _runtime.ReportTransition(_handle.Id, _handle.Address, from, to, reason);
         if (notifyBalancer)
         {
             _balancer.Tell(new BalancerMessage.SubConnStateChanged(_handle.Id, to, error));

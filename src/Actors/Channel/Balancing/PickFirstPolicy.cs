@@ -10,37 +10,30 @@ namespace ActorChannel.Client.Balancing;
 /// When a whole pass fails the state is TRANSIENT_FAILURE (sticky) and each subchannel reconnects as its backoff
 /// ends. When the chosen connection is lost the policy goes IDLE and reconnects only when a call needs it.
 /// </summary>
-internal sealed class PickFirstPolicy : LoadBalancingPolicy
+internal sealed class PickFirstPolicy(IBalancerHelper helper) : SubchannelListPolicy(helper)
 {
-    private readonly SubchannelList _list;
     private Subchannel? _selected;
     private int _index;
     private bool _idle;
-    private string _lastError = "no connection attempt has failed yet";
     private (ConnectivityState State, Subchannel? Selected)? _published;
-
-    public PickFirstPolicy(IBalancerHelper helper)
-        : base(helper) => _list = new SubchannelList(helper);
 
     public override void UpdateAddresses(IReadOnlyList<TransportAddress> addresses, JsonElement? config)
     {
         if (addresses.Count == 0)
         {
-            _list.Clear("the resolver returned no addresses");
             _selected = null;
-            _lastError = "the resolver returned no addresses";
-            Publish(force: true);
+            RemoveAllAddresses();
             return;
         }
 
-        if (_list.IsSameAs(addresses))
+        if (Subchannels.IsSameAs(addresses))
         {
             // Re-resolution (after every failed pass) usually returns the same list: nothing to restart.
             return;
         }
 
-        _list.Apply(addresses);
-        if (_selected is not null && !_list.Contains(_selected))
+        Subchannels.Apply(addresses);
+        if (_selected is not null && !Subchannels.Contains(_selected))
         {
             _selected = null;
         }
@@ -53,25 +46,11 @@ internal sealed class PickFirstPolicy : LoadBalancingPolicy
         Publish(force: false);
     }
 
-    public override void ResolverError(string error)
-    {
-        if (_list.Count == 0)
-        {
-            _lastError = "no addresses: " + error;
-            Publish(force: true);
-        }
-    }
-
     public override void SubchannelStateChanged(Subchannel subchannel, ConnectivityState state, string? error)
     {
-        if (!_list.Record(subchannel, state))
+        if (!Record(subchannel, state, error))
         {
             return;
-        }
-
-        if (error is not null)
-        {
-            _lastError = "last connection error: " + error;
         }
 
         switch (state)
@@ -81,14 +60,14 @@ internal sealed class PickFirstPolicy : LoadBalancingPolicy
                 _idle = false;
                 break;
             case ConnectivityState.Idle when ReferenceEquals(subchannel, _selected):
-                _selected = _list.Ordered.FirstOrDefault(s => s.State == ConnectivityState.Ready);
+                _selected = Subchannels.Ordered.FirstOrDefault(s => s.State == ConnectivityState.Ready);
                 _idle = _selected is null;
                 break;
-            case ConnectivityState.Idle when _selected is null && !_idle && _list.Aggregate == ConnectivityState.TransientFailure:
+            case ConnectivityState.Idle when _selected is null && !_idle && Subchannels.Aggregate == ConnectivityState.TransientFailure:
                 // The pass has failed: every subchannel now reconnects as soon as its backoff ends.
-                _list.Connect(subchannel);
+                Subchannels.Connect(subchannel);
                 break;
-            case ConnectivityState.TransientFailure when _selected is null && _index < _list.Count && ReferenceEquals(_list.Ordered[_index], subchannel):
+            case ConnectivityState.TransientFailure when _selected is null && _index < Subchannels.Count && ReferenceEquals(Subchannels.Ordered[_index], subchannel):
                 ConnectFrom(_index + 1);
                 break;
         }
@@ -98,7 +77,7 @@ internal sealed class PickFirstPolicy : LoadBalancingPolicy
 
     public override void ExitIdle()
     {
-        if (_idle || (_selected is null && _list.Aggregate == ConnectivityState.Idle))
+        if (_idle || (_selected is null && Subchannels.Aggregate == ConnectivityState.Idle))
         {
             _idle = false;
             StartPass();
@@ -108,7 +87,7 @@ internal sealed class PickFirstPolicy : LoadBalancingPolicy
 
     public override void Shutdown()
     {
-        _list.Clear("load-balancing policy changed");
+        Subchannels.Clear("load-balancing policy changed");
         _selected = null;
     }
 
@@ -116,14 +95,14 @@ internal sealed class PickFirstPolicy : LoadBalancingPolicy
 
     private void ConnectFrom(int start)
     {
-        var ordered = _list.Ordered;
+        var ordered = Subchannels.Ordered;
         for (int i = start; i < ordered.Count; i++)
         {
             var sc = ordered[i];
             if (sc.State is ConnectivityState.Idle or ConnectivityState.Connecting)
             {
                 _index = i;
-                _list.Connect(sc);
+                Subchannels.Connect(sc);
                 return;
             }
         }
@@ -134,15 +113,15 @@ internal sealed class PickFirstPolicy : LoadBalancingPolicy
         {
             if (sc.State == ConnectivityState.Idle)
             {
-                _list.Connect(sc);
+                Subchannels.Connect(sc);
             }
         }
     }
 
-    private void Publish(bool force)
+    protected override void Publish(bool force)
     {
-        var state = _list.Count == 0 ? ConnectivityState.TransientFailure : _list.Aggregate;
-        var selected = state == ConnectivityState.Ready ? _selected ?? _list.Ordered.First(s => s.State == ConnectivityState.Ready) : null;
+        var state = Subchannels.Count == 0 ? ConnectivityState.TransientFailure : Subchannels.Aggregate;
+        var selected = state == ConnectivityState.Ready ? _selected ?? Subchannels.Ordered.First(s => s.State == ConnectivityState.Ready) : null;
         _selected = state == ConnectivityState.Ready ? selected : _selected;
         if (!force && _published == (state, selected))
         {
@@ -154,7 +133,7 @@ internal sealed class PickFirstPolicy : LoadBalancingPolicy
         {
             ConnectivityState.Ready => new SinglePicker(selected!.Handle),
             ConnectivityState.Idle => new IdlePicker(Helper.RequestExitIdle),
-            ConnectivityState.TransientFailure => new FailurePicker(new Status(StatusCode.Unavailable, _lastError)),
+            ConnectivityState.TransientFailure => new FailurePicker(new Status(StatusCode.Unavailable, LastError)),
             _ => QueuePicker.Instance,
         };
         Helper.UpdateState(state, picker);

@@ -9,60 +9,39 @@ namespace ActorChannel.Client.Balancing;
 /// round_robin: a subchannel per address, all kept connected (IDLE ones reconnect at once); calls rotate over
 /// the READY ones from a random start.
 /// </summary>
-internal sealed class RoundRobinPolicy : LoadBalancingPolicy
+internal sealed class RoundRobinPolicy(IBalancerHelper helper) : SubchannelListPolicy(helper)
 {
-    private readonly SubchannelList _list;
-    private string _lastError = "no connection attempt has failed yet";
     private ConnectivityState? _publishedState;
     private long[] _publishedReady = [];
     private bool _forceNext;
     private Action? _flush;
 
-    public RoundRobinPolicy(IBalancerHelper helper)
-        : base(helper) => _list = new SubchannelList(helper);
-
     public override void UpdateAddresses(IReadOnlyList<TransportAddress> addresses, JsonElement? config)
     {
         if (addresses.Count == 0)
         {
-            _list.Clear("the resolver returned no addresses");
-            _lastError = "the resolver returned no addresses";
-            Publish(force: true);
+            RemoveAllAddresses();
             return;
         }
 
-        foreach (var sc in _list.Apply(addresses))
+        foreach (var sc in Subchannels.Apply(addresses))
         {
-            _list.Connect(sc);
+            Subchannels.Connect(sc);
         }
 
         Publish(force: false);
     }
 
-    public override void ResolverError(string error)
-    {
-        if (_list.Count == 0)
-        {
-            _lastError = "no addresses: " + error;
-            Publish(force: true);
-        }
-    }
-
     public override void SubchannelStateChanged(Subchannel subchannel, ConnectivityState state, string? error)
     {
-        if (!_list.Record(subchannel, state))
+        if (!Record(subchannel, state, error))
         {
             return;
         }
 
-        if (error is not null)
-        {
-            _lastError = "last connection error: " + error;
-        }
-
         if (state == ConnectivityState.Idle)
         {
-            _list.Connect(subchannel);
+            Subchannels.Connect(subchannel);
         }
 
         Publish(force: false);
@@ -70,18 +49,18 @@ internal sealed class RoundRobinPolicy : LoadBalancingPolicy
 
     public override void ExitIdle()
     {
-        foreach (var sc in _list.Ordered)
+        foreach (var sc in Subchannels.Ordered)
         {
             if (sc.State == ConnectivityState.Idle)
             {
-                _list.Connect(sc);
+                Subchannels.Connect(sc);
             }
         }
     }
 
-    public override void Shutdown() => _list.Clear("load-balancing policy changed");
+    public override void Shutdown() => Subchannels.Clear("load-balancing policy changed");
 
-    private void Publish(bool force)
+    protected override void Publish(bool force)
     {
         // Building a picker is O(subchannels): with many of them reporting at once, build one per burst.
         _forceNext |= force;
@@ -92,11 +71,11 @@ internal sealed class RoundRobinPolicy : LoadBalancingPolicy
     {
         bool force = _forceNext;
         _forceNext = false;
-        var state = _list.Count == 0 ? ConnectivityState.TransientFailure : _list.Aggregate;
+        var state = Subchannels.Count == 0 ? ConnectivityState.TransientFailure : Subchannels.Aggregate;
         if (state == ConnectivityState.Ready)
         {
-            var ready = new List<SubchannelHandle>(_list.Count);
-            foreach (var sc in _list.Ordered)
+            var ready = new List<SubchannelHandle>(Subchannels.Count);
+            foreach (var sc in Subchannels.Ordered)
             {
                 if (sc.State == ConnectivityState.Ready)
                 {
@@ -124,7 +103,7 @@ internal sealed class RoundRobinPolicy : LoadBalancingPolicy
         _publishedState = state;
         _publishedReady = [];
         Helper.UpdateState(state, state == ConnectivityState.TransientFailure
-            ? new FailurePicker(new Status(StatusCode.Unavailable, _lastError))
+            ? new FailurePicker(new Status(StatusCode.Unavailable, LastError))
             : QueuePicker.Instance);
     }
 

@@ -1,3 +1,4 @@
+using ActorChannel.Client.Actors;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Client.Picking;
 using ActorChannel.Kernel;
@@ -30,8 +31,19 @@ internal abstract record ChannelMessage
     /// <summary>Go to SHUTDOWN: close the picker, stop the resolver, the balancer and every subchannel.</summary>
     public sealed record Shutdown : ChannelMessage;
 
-    /// <summary>Tell <paramref name="Notify"/> the current state now and every change after, until the subscriber stops.</summary>
-    public sealed record SubscribeState(ActorRef Subscriber, Action<ConnectivityState> Notify) : ChannelMessage;
+    /// <summary>
+    /// Tell <paramref name="Notify"/> (previous, current) for the latest change now and for every change after, until
+    /// the subscriber stops or unsubscribes.
+    /// </summary>
+    public sealed record SubscribeState(ActorRef Subscriber, Action<ConnectivityState, ConnectivityState> Notify) : ChannelMessage;
 
     public sealed record UnsubscribeState(ActorRef Subscriber) : ChannelMessage;
+
+    /// <summary>Tell <paramref name="Notify"/> every subchannel transition from now on, until the subscriber stops or unsubscribes.</summary>
+    public sealed record SubscribeSubchannelTransitions(ActorRef Subscriber, Action<SubchannelTransition> Notify) : ChannelMessage;
+
+    public sealed record UnsubscribeSubchannelTransitions(ActorRef Subscriber) : ChannelMessage;
+
+    /// <summary>Death watch: a subscriber stopped, so every subscription it had ends.</summary>
+    public sealed record SubscriberStopped(ActorRef Subscriber) : ChannelMessage;
 }

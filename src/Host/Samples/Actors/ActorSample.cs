@@ -1,4 +1,5 @@
 using ActorChannel.Client;
+using ActorChannel.Client.Actors;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Kernel;
 using ActorChannel.Transport;
@@ -6,8 +7,14 @@ using Microsoft.Extensions.Logging;
 
 namespace ActorChannel.Host.Samples.Actors;
 
-/// <summary>What the actor sample saw: replies, the channel states its actor received as messages, and how the channel ended.</summary>
-public sealed record ActorSampleResult(IReadOnlyList<string> Replies, IReadOnlyList<ConnectivityState> StatesSeen, string ChannelPath, ConnectivityState ChannelStateAfterStop);
+/// <summary>
+/// What the actor sample saw: replies, the channel states and subchannel transitions its actor received as messages,
+/// and how the channel ended.
+/// </summary>
+public sealed record ActorSampleResult(IReadOnlyList<string> Replies, IReadOnlyList<ConnectivityState> StatesSeen, string ChannelPath, ConnectivityState ChannelStateAfterStop)
+{
+    public IReadOnlyList<SubchannelTransition> TransitionsSeen { get; init; } = [];
+}
 
 /// <summary>
 /// Runs <see cref="GreeterServiceActor"/> in an actor system: a few greetings, then the service actor is stopped
@@ -45,6 +52,6 @@ public static class ActorSample
             }
         }
 
-        return new ActorSampleResult(replies, status.StatesSeen, channel.Actor.Path, state);
+        return new ActorSampleResult(replies, status.StatesSeen, channel.Actor.Path, state) { TransitionsSeen = status.TransitionsSeen };
     }
 }

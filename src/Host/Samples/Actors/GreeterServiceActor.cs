@@ -1,4 +1,5 @@
 using ActorChannel.Client;
+using ActorChannel.Client.Actors;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Host.Clients;
 using ActorChannel.Kernel;
@@ -13,10 +14,13 @@ public abstract record GreeterServiceMessage
     /// <summary>Greet <paramref name="Name"/> through the channel; the reply (or the error) goes to <paramref name="ReplyTo"/>.</summary>
     public sealed record Greet(string Name, ReplyTo<string> ReplyTo) : GreeterServiceMessage;
 
-    /// <summary>Sent by the channel (GrpcChannel.SubscribeState): its current state at once, then every change.</summary>
-    public sealed record ChannelStateChanged(ConnectivityState State) : GreeterServiceMessage;
+    /// <summary>Sent by the channel (GrpcChannel.SubscribeState): its latest change at once, then every change, with the state before it.</summary>
+    public sealed record ChannelStateChanged(ConnectivityState Previous, ConnectivityState State) : GreeterServiceMessage;
 
-    /// <summary>The states seen so far, in order, and the channel (so a caller can watch it stop with us).</summary>
+    /// <summary>Sent by the channel (GrpcChannel.SubscribeSubchannelTransitions): each subchannel transition (address, from, to, reason).</summary>
+    public sealed record SubchannelChanged(SubchannelTransition Transition) : GreeterServiceMessage;
+
+    /// <summary>The states and subchannel transitions seen so far, in order, and the channel (so a caller can watch it stop with us).</summary>
     public sealed record GetStatus(ReplyTo<GreeterServiceStatus> ReplyTo) : GreeterServiceMessage;
 
     /// <summary>Stop the service; its channel (a child actor) stops with it.</summary>
@@ -26,17 +30,22 @@ public abstract record GreeterServiceMessage
     internal sealed record GreetFinished(ReplyTo<string> ReplyTo, string? Reply, Exception? Error) : GreeterServiceMessage;
 }
 
-public sealed record GreeterServiceStatus(IReadOnlyList<ConnectivityState> StatesSeen, GrpcChannel Channel, int Answered);
+public sealed record GreeterServiceStatus(IReadOnlyList<ConnectivityState> StatesSeen, GrpcChannel Channel, int Answered)
+{
+    public IReadOnlyList<SubchannelTransition> TransitionsSeen { get; init; } = [];
+}
 
 /// <summary>
 /// A small actor-based service that owns its gRPC channel: the channel actor is spawned as this actor's child
 /// ("/user/greeter-service/channel"), so it stops when this actor stops; the channel's state changes arrive here as
-/// <see cref="GreeterServiceMessage.ChannelStateChanged"/> messages. Calls never block the mailbox: their results
-/// come back as messages too.
+/// <see cref="GreeterServiceMessage.ChannelStateChanged"/> messages, and each of its subchannels' transitions as
+/// <see cref="GreeterServiceMessage.SubchannelChanged"/>. Calls never block the mailbox: their results come back as
+/// messages too.
 /// </summary>
 public sealed class GreeterServiceActor(string target, GrpcChannelOptions channelOptions) : Actor<GreeterServiceMessage>
 {
     private readonly List<ConnectivityState> _states = [];
+    private readonly List<SubchannelTransition> _transitions = [];
     private GrpcChannel? _channel;
     private GreeterClient? _client;
     private int _answered;
@@ -47,9 +56,10 @@ public sealed class GreeterServiceActor(string target, GrpcChannelOptions channe
     protected override void PreStart()
     {
         _channel = GrpcChannel.Spawn(Context, target, channelOptions, "channel");
-        _channel.SubscribeState(Context.Self, state => new GreeterServiceMessage.ChannelStateChanged(state));
+        _channel.SubscribeState(Context.Self, (previous, state) => new GreeterServiceMessage.ChannelStateChanged(previous, state));
+        _channel.SubscribeSubchannelTransitions(Context.Self, transition => new GreeterServiceMessage.SubchannelChanged(transition));
         _client = new GreeterClient(_channel);
-        Context.Log.LogInformation("Greeter service: channel {Channel} is my child; subscribed to its state", _channel.Actor.Path);
+        Context.Log.LogInformation("Greeter service: channel {Channel} is my child; subscribed to its state and its subchannels' transitions", _channel.Actor.Path);
     }
 
     protected override void Receive(GreeterServiceMessage message)
@@ -72,10 +82,14 @@ public sealed class GreeterServiceActor(string target, GrpcChannelOptions channe
                 break;
             case GreeterServiceMessage.ChannelStateChanged changed:
                 _states.Add(changed.State);
-                Context.Log.LogInformation("Greeter service: my channel is {State}", changed.State.ToSpecName());
+                Context.Log.LogInformation("Greeter service: my channel went {Previous} -> {State}", changed.Previous.ToSpecName(), changed.State.ToSpecName());
+                break;
+            case GreeterServiceMessage.SubchannelChanged { Transition: var t }:
+                _transitions.Add(t);
+                Context.Log.LogInformation("Greeter service: subchannel {SubchannelId} {Address} went {From} -> {To} ({Reason})", t.SubchannelId, t.Address, t.From.ToSpecName(), t.To.ToSpecName(), t.Reason);
                 break;
             case GreeterServiceMessage.GetStatus status:
-                status.ReplyTo.Reply(new GreeterServiceStatus(_states.ToArray(), _channel!, _answered));
+                status.ReplyTo.Reply(new GreeterServiceStatus(_states.ToArray(), _channel!, _answered) { TransitionsSeen = _transitions.ToArray() });
                 break;
             case GreeterServiceMessage.Stop:
                 Context.StopSelf();
