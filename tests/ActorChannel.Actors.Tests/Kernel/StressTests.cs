@@ -14,13 +14,14 @@ public sealed class StressTests
     private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Every_rally_of_a_busy_ping_pong_finishes(bool preferLocal)
+    [InlineData(false, 1)]
+    [InlineData(false, 8)]
+    [InlineData(true, 1)]
+    [InlineData(true, 8)]
+    public async Task Every_rally_of_a_busy_ping_pong_finishes(bool preferLocal, int balls)
     {
         const int pairs = 16;
-        const int balls = 4;
-        const int bounces = 20_000;
+        const int bounces = 10_000;
         await using var system = ActorSystem.Create("stress", new ActorSystemOptions { PreferLocalScheduling = preferLocal });
         var finished = 0;
         var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
