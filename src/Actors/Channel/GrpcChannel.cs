@@ -119,6 +119,25 @@ public sealed class GrpcChannel : CallInvoker, IAsyncDisposable
     }
 
     /// <summary>
+    /// A blocking dial with a deadline on the channel's clock: throws <see cref="TimeoutException"/> naming the state
+    /// and the latest connection error when the channel is not READY within <paramref name="timeout"/>.
+    /// </summary>
+    public async Task ConnectAsync(TimeSpan timeout, bool failOnNonTemporaryError = false, CancellationToken cancellationToken = default)
+    {
+        using var deadline = new CancellationTokenSource(timeout, _runtime.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        try
+        {
+            await ConnectAsync(failOnNonTemporaryError, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            var error = _runtime.Slot.Current?.Error ?? _runtime.Slot.ResolverError;
+            throw new TimeoutException($"The channel to {Target} was not READY within {timeout} (state {State.ToSpecName()}{(error is null ? "" : "; latest error: " + error)}).");
+        }
+    }
+
+    /// <summary>
     /// Tells <paramref name="subscriber"/> the current state now and every change after, as the message
     /// <paramref name="toMessage"/> makes. The subscription ends when the subscriber stops or unsubscribes.
     /// </summary>

@@ -10,6 +10,33 @@ public static class MetadataKey
         "grpc-status-details-bin", "grpc-previous-rpc-attempts", "grpc-retry-pushback-ms",
     };
 
+    /// <summary>
+    /// True when <paramref name="key"/> may be used as a metadata key (any case). Does not throw: meant
+    /// for filtering received headers, where reserved names (te, content-type, grpc-*) are the rule.
+    /// </summary>
+    public static bool IsValid(string? key)
+    {
+        if (string.IsNullOrEmpty(key) || key[0] == ':')
+        {
+            return false;
+        }
+
+        var hasUpper = false;
+        foreach (var c in key)
+        {
+            if (c is >= 'A' and <= 'Z')
+            {
+                hasUpper = true;
+            }
+            else if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return !Reserved.Contains(hasUpper ? key.ToLowerInvariant() : key);
+    }
+
     /// <summary>Returns the key in lower case, or throws naming what is wrong with it.</summary>
     public static string Validate(string key)
     {

@@ -7,7 +7,11 @@ public abstract record ConnectionEvent
     {
     }
 
-    /// <summary>The socket (and TLS, if any) is up and the HTTP/2 preface was sent.</summary>
+    /// <summary>
+    /// The socket (and TLS, if any, with the server certificate validated) is up. With
+    /// <see cref="HttpClientTransport"/> the HTTP/2 preface goes out with the first call (SocketsHttpHandler
+    /// opens its HTTP/2 connection on first use), so <see cref="SettingsReceived"/> follows that call.
+    /// </summary>
     public sealed record Connected : ConnectionEvent;
 
     /// <summary>The server's first SETTINGS frame arrived: the connection is usable (connection-backoff.md resets here).</summary>

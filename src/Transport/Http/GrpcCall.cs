@@ -200,7 +200,7 @@ internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
         return request;
     }
 
-    private static void AddMetadata(HttpRequestHeaders headers, Metadata metadata)
+    private void AddMetadata(HttpRequestHeaders headers, Metadata metadata)
     {
         foreach (var entry in metadata)
         {
@@ -208,7 +208,7 @@ internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
             // HTTP stack itself refuses, so nothing half-built reaches the wire.
             if (!headers.TryAddWithoutValidation(entry.Key, entry.Value))
             {
-                throw new RpcException(new Status(StatusCode.Internal, $"Metadata key '{entry.Key}' cannot be sent as an HTTP/2 header."));
+                throw Fail(new Status(StatusCode.Internal, $"Metadata key '{entry.Key}' cannot be sent as an HTTP/2 header."));
             }
         }
     }

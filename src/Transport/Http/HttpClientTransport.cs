@@ -12,6 +12,18 @@ namespace ActorChannel.Transport;
 /// is raised, once the socket (and the TLS handshake, with the certificate validated) is up. SocketsHttpHandler
 /// writes the HTTP/2 preface only when it first uses the connection (the first call), so
 /// <see cref="ConnectionEvent.SettingsReceived"/> follows the server's SETTINGS after that first call.
+/// <para>
+/// How it ends (<see cref="ConnectionEvent.Closed"/>, exactly once and last): EOF on the read path is
+/// <see cref="CloseReason.EndOfStream"/>; a read error is <see cref="CloseReason.Reset"/>; Close, GracefulClose
+/// or DisposeAsync is <see cref="CloseReason.LocalClose"/>. When the handler drops the connection by itself it
+/// does not say why, so the reason is inferred: after a GOAWAY it is EndOfStream; with keepalive on and no
+/// bytes from the server for the ping timeout it is <see cref="CloseReason.KeepAliveTimeout"/>; else Reset.
+/// </para>
+/// <para>
+/// A server that does not speak HTTP/2 (first bytes not a SETTINGS frame), a GOAWAY, or the end of the
+/// connection make every later call fail fast with UNAVAILABLE marked not processed, without touching the
+/// network; the handler's own attempt to open a second connection is refused in ConnectCallback.
+/// </para>
 /// </remarks>
 public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameSink
 {
@@ -28,6 +40,7 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
     private readonly string _authority;
     private readonly CancellationPool _cancellations = new();
     private Stream? _pending;
+    private CancellationTokenSource? _dialing;
     private Http2FrameObserverStream? _observed;
     private int _state;
     private int _activeCalls;
@@ -102,21 +115,37 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
 
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.CompareExchange(ref _state, StateConnecting, StateCreated) != StateCreated)
+        var previous = Interlocked.CompareExchange(ref _state, StateConnecting, StateCreated);
+        if (previous == StateClosed)
         {
-            throw new InvalidOperationException($"Transport to {Address} was already connected or closed; make a new transport to reconnect.");
+            throw new TransportConnectException($"Transport to {Address} is closed; make a new transport to connect again.", isTemporary: true);
         }
 
+        if (previous != StateCreated)
+        {
+            throw new InvalidOperationException($"Transport to {Address} was already connected; make a new transport to reconnect.");
+        }
+
+        // CloseAsync while dialing aborts the dial instead of letting it run to the owner's deadline.
+        using var dial = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Volatile.Write(ref _dialing, dial);
         Stream stream;
         try
         {
-            stream = await SocketDialer.DialAsync(Address, Options, TransportAuthority.HostOf(_authority), cancellationToken).ConfigureAwait(false);
+            stream = await SocketDialer.DialAsync(Address, Options, TransportAuthority.HostOf(_authority), dial.Token).ConfigureAwait(false);
         }
         catch (TransportConnectException ex)
         {
             MarkGone("the connect attempt failed: " + ex.Message);
             Interlocked.Exchange(ref _state, StateClosed);
-            throw;
+            throw ClosedLocally ? new TransportConnectException($"Transport to {Address} was closed while connecting.", ex) : ex;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _dialing = null;
+            }
         }
 
         lock (_gate)
@@ -160,6 +189,7 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
             MarkGone("the transport was closed by its owner");
             pending = Interlocked.Exchange(ref _pending, null);
             observed = _observed;
+            _dialing?.Cancel();
         }
 
         // Disposing the connection's stream aborts every read and write on it, so calls in flight fail at

@@ -49,7 +49,15 @@ internal sealed class StreamingGrpcCall<TRequest, TResponse> : GrpcCall<TRequest
         }
 
         _requestContent = new StreamingRequestContent();
-        _headers = SendAsync(CreateRequest(_requestContent));
+        try
+        {
+            _headers = SendAsync(CreateRequest(_requestContent));
+        }
+        catch (Exception ex)
+        {
+            // Failures surface through the call's streams and response, never from starting it.
+            _headers = Task.FromException<bool>(ex as RpcException ?? Fail(ex));
+        }
     }
 
     public async ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken = default)

@@ -74,23 +74,7 @@ public static class MetadataHeaders
     }
 
     /// <summary>True for a name a call may carry as metadata (valid, not reserved, not a pseudo-header).</summary>
-    public static bool IsMetadataName(string name)
-    {
-        if (name.Length == 0 || name[0] == ':')
-        {
-            return false;
-        }
-
-        try
-        {
-            MetadataKey.Validate(name);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
+    public static bool IsMetadataName(string name) => MetadataKey.IsValid(name);
 
     /// <summary>Decodes base64 with or without '=' padding (gRPC peers send both).</summary>
     public static bool TryDecodeBase64(string text, out byte[] bytes)

@@ -69,7 +69,15 @@ public abstract class ChannelTestBase : ActorTestBase
         return channel;
     }
 
-    protected Task SettleAsync() => System.WhenIdleAsync();
+    /// <summary>
+    /// Waits until no actor has work. Twice, cheaply, against a narrow window in the kernel's idle tracker: an Exit
+    /// that brought the count to zero may read a waiter installed after new work arrived and complete it early.
+    /// </summary>
+    protected async Task SettleAsync()
+    {
+        await System.WhenIdleAsync();
+        await System.WhenIdleAsync();
+    }
 
     protected async Task AdvanceAsync(TimeSpan by)
     {

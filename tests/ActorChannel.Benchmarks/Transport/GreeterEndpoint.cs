@@ -20,15 +20,26 @@ internal sealed class GreeterEndpoint : IAsyncDisposable
 {
     public const string Path = "/helloworld.Greeter/SayHello";
 
-    private readonly WebApplication _app;
+    private readonly IAsyncDisposable _server;
 
-    private GreeterEndpoint(WebApplication app, int port)
+    private GreeterEndpoint(IAsyncDisposable server, int port, string kind)
     {
-        _app = app;
+        _server = server;
         Port = port;
+        Kind = kind;
     }
 
     public int Port { get; }
+
+    /// <summary>Which server answers: the project's Greeter server (src/Host) or the minimal handler here.</summary>
+    public string Kind { get; }
+
+    /// <summary>The project's Greeter server (src/Host/Server), h2c on 127.0.0.1.</summary>
+    public static async Task<GreeterEndpoint> StartRealAsync(int port = 0)
+    {
+        var server = await ActorChannel.Host.Server.GreeterServer.StartAsync(new ActorChannel.Host.Server.GreeterServerOptions { Port = port, InstanceName = "bench" });
+        return new GreeterEndpoint(server, server.Port, "Greeter server (src/Host)");
+    }
 
     public static async Task<GreeterEndpoint> StartAsync(int port = 0)
     {
@@ -39,13 +50,18 @@ internal sealed class GreeterEndpoint : IAsyncDisposable
         app.MapPost(Path, SayHelloAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new GreeterEndpoint(app, new Uri(address).Port);
+        return new GreeterEndpoint(new AppStopper(app), new Uri(address).Port, "minimal Greeter handler");
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    private sealed class AppStopper(WebApplication app) : IAsyncDisposable
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
     }
 
     private static async Task SayHelloAsync(HttpContext ctx)

@@ -7,7 +7,7 @@ namespace ActorChannel.Benchmarks.Transport;
 /// <summary>
 /// Closed-loop unary benchmark of the transport beside a bare HttpMessageInvoker (the floor) and the
 /// floor plus the HTTP/2 frame observer, against a Kestrel h2c Greeter.
-/// <c>dotnet run -c Release --project tests/ActorChannel.Benchmarks -- transport [--seconds 10] [--warmup 2] [--rounds 2] [--callers 1,16] [--server inproc|child]</c>;
+/// <c>dotnet run -c Release --project tests/ActorChannel.Benchmarks -- transport [--seconds 10] [--warmup 2] [--rounds 2] [--callers 1,16] [--server inproc|child] [--greeter real|minimal] [--with-token]</c>;
 /// <c>... -- transport layer</c> runs <see cref="CallLayerBenchmark"/> (BenchmarkDotNet, no network).
 /// With <c>--server child</c> the Greeter runs in a child process, so the allocation figures are the client's alone.
 /// </summary>
@@ -15,9 +15,10 @@ public static class TransportBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        var minimal = ArgText(args, "--greeter") == "minimal";
         if (args.Length > 0 && args[0] == "serve")
         {
-            return await ServeAsync();
+            return await ServeAsync(minimal);
         }
 
         if (args.Length > 0 && args[0] == "layer")
@@ -37,17 +38,17 @@ public static class TransportBenchmark
         int port;
         if (child)
         {
-            (server, port) = await StartChildServerAsync();
+            (server, port) = await StartChildServerAsync(minimal);
         }
         else
         {
-            inproc = await GreeterEndpoint.StartAsync();
+            inproc = minimal ? await GreeterEndpoint.StartAsync() : await GreeterEndpoint.StartRealAsync();
             port = inproc.Port;
         }
 
         try
         {
-            Console.WriteLine($"# transport unary benchmark: {Environment.ProcessorCount} cores, server {(child ? "child process" : "in-process")}, {seconds} s x {rounds} rounds, warmup {warmup} s, {RuntimeInfo()}");
+            Console.WriteLine($"# transport unary benchmark: {Environment.ProcessorCount} cores, {(minimal ? "minimal Greeter handler" : "Greeter server (src/Host)")} {(child ? "in a child process" : "in-process")}, {seconds} s x {rounds} rounds, warmup {warmup} s, {RuntimeInfo()}");
             var results = new List<LoopResult>();
             using var bare = new UnaryClients.Bare(port, observeFrames: false);
             using var observed = new UnaryClients.Bare(port, observeFrames: true);
@@ -63,6 +64,9 @@ public static class TransportBenchmark
                 ("bare + obs + hdrs + token", withToken.CallAsync),
                 ("HttpClientTransport", () => UnaryClients.CallAsync(transport.Invoker)),
             };
+
+            // The token variant only showed that a cancellable token costs nothing visible: opt-in.
+            variants = variants.Where(v => args.Contains("--with-token") || !v.Name.EndsWith("token", StringComparison.Ordinal)).ToArray();
 
             if (ArgText(args, "--profile") is { } profiled)
             {
@@ -147,15 +151,15 @@ public static class TransportBenchmark
     private static string RuntimeInfo() =>
         $".NET {Environment.Version}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC";
 
-    private static async Task<int> ServeAsync()
+    private static async Task<int> ServeAsync(bool minimal)
     {
-        await using var endpoint = await GreeterEndpoint.StartAsync();
+        await using var endpoint = minimal ? await GreeterEndpoint.StartAsync() : await GreeterEndpoint.StartRealAsync();
         Console.WriteLine("PORT " + endpoint.Port);
         await Task.Delay(Timeout.Infinite);
         return 0;
     }
 
-    private static async Task<(Process, int)> StartChildServerAsync()
+    private static async Task<(Process, int)> StartChildServerAsync(bool minimal)
     {
         var self = Environment.ProcessPath!;
         var dll = typeof(TransportBenchmark).Assembly.Location;
@@ -167,6 +171,11 @@ public static class TransportBenchmark
 
         psi.ArgumentList.Add("transport");
         psi.ArgumentList.Add("serve");
+        if (minimal)
+        {
+            psi.ArgumentList.Add("--greeter");
+            psi.ArgumentList.Add("minimal");
+        }
         var process = Process.Start(psi)!;
         var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
         if (line is null || !line.StartsWith("PORT ", StringComparison.Ordinal))

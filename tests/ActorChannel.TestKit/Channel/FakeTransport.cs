@@ -103,12 +103,12 @@ public sealed class FakeTransport : IClientTransport
     /// <summary>The server's SETTINGS arrive (after <see cref="ConnectScript.SucceedWithoutSettings"/>).</summary>
     public void ReceiveSettings() => Raise(new ConnectionEvent.SettingsReceived());
 
-    /// <summary>Ends a hanging connect attempt successfully.</summary>
-    public void CompleteConnect() => _pendingConnect?.TrySetResult();
+    /// <summary>Ends a hanging connect attempt successfully; its outcome reaches the owner before this returns.</summary>
+    public void CompleteConnect() => Inline(() => _pendingConnect?.TrySetResult());
 
-    /// <summary>Ends a hanging connect attempt with a failure.</summary>
+    /// <summary>Ends a hanging connect attempt with a failure; its outcome reaches the owner before this returns.</summary>
     public void FailConnect(string message = "connection refused") =>
-        _pendingConnect?.TrySetException(new TransportConnectException($"{Address}: {message}"));
+        Inline(() => _pendingConnect?.TrySetException(new TransportConnectException($"{Address}: {message}")));
 
     /// <summary>The server closed the connection or the socket failed.</summary>
     public void Lose(CloseReason reason = CloseReason.Reset, Exception? error = null)
@@ -137,6 +137,24 @@ public sealed class FakeTransport : IClientTransport
     }
 
     public ValueTask DisposeAsync() => CloseAsync();
+
+    /// <summary>
+    /// Continuations are inlined only where no SynchronizationContext is set; a test thread (xunit) has one, and a
+    /// queued continuation would let "wait until idle" return before the owner heard of the outcome.
+    /// </summary>
+    private static void Inline(Action complete)
+    {
+        var context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            complete();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
+    }
 
     internal void CallStarted(FakeCall call)
     {

@@ -94,3 +94,40 @@ public class StatusAndMetadataTests
         }
     }
 }
+
+public class MetadataKeyTests
+{
+    [Theory]
+    [InlineData("x-custom", true)]
+    [InlineData("X-Custom", true)]
+    [InlineData("trace-bin", true)]
+    [InlineData("a.b_c-d0", true)]
+    [InlineData("te", false)]
+    [InlineData("Content-Type", false)]
+    [InlineData("user-agent", false)]
+    [InlineData("grpc-accept-encoding", false)]
+    [InlineData("grpc-status", false)]
+    [InlineData(":path", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    [InlineData("bad key", false)]
+    [InlineData("bad/key", false)]
+    public void IsValid_agrees_with_Validate(string? key, bool valid)
+    {
+        Assert.Equal(valid, MetadataKey.IsValid(key));
+        if (key is not null)
+        {
+            var validates = true;
+            try
+            {
+                MetadataKey.Validate(key);
+            }
+            catch (ArgumentException)
+            {
+                validates = false;
+            }
+
+            Assert.Equal(valid, validates);
+        }
+    }
+}

@@ -8,9 +8,6 @@ using Microsoft.Extensions.Logging;
 
 namespace ActorChannel.Client.Actors;
 
-/// <summary>One subchannel state change, as logged; tests observe them through <see cref="ChannelRuntime.OnTransition"/>.</summary>
-public sealed record SubchannelTransition(long ChannelId, long SubchannelId, TransportAddress Address, ConnectivityState From, ConnectivityState To, string Reason);
-
 /// <summary>
 /// What the actors of one channel share with each other and with the calling threads: settings, and the
 /// lock-free publication points (picker slot, state). Holds no connection state of its own.

@@ -37,6 +37,9 @@ public class ChannelPropertyTests(ITestOutputHelper output) : ChannelTestBase(ou
 
     public sealed record Advance(int Millis) : Op;
 
+    /// <summary>The resolver's service config switches the load-balancing policy.</summary>
+    public sealed record SwitchPolicy(bool RoundRobin) : Op;
+
     public sealed record Scenario(bool RoundRobin, int InitialMask, Op[] Ops);
 
     private static Arbitrary<Scenario> Scenarios()
@@ -50,6 +53,7 @@ public class ChannelPropertyTests(ITestOutputHelper output) : ChannelTestBase(ou
             address.Select(a => (Op)new Lose(a)),
             address.Select(a => (Op)new GoAway(a)),
             Gen.Choose(0, (1 << Pool) - 1).Select(m => (Op)new Update(m)),
+            Gen.Elements(true, false).Select(rr => (Op)new SwitchPolicy(rr)),
             Gen.Elements(1, 500, 1000, 1700, 5000, 21000, 130000).Select(ms => (Op)new Advance(ms)));
         var ops = Gen.Choose(0, 30).SelectMany(n => op.ArrayOf(n));
         var scenario = Gen.Zip(Gen.Elements(true, false), Gen.Choose(1, (1 << Pool) - 1))
@@ -97,6 +101,9 @@ public class ChannelPropertyTests(ITestOutputHelper output) : ChannelTestBase(ou
                     case Update u:
                         current = Pick(u.Mask);
                         resolver.Update(current);
+                        break;
+                    case SwitchPolicy p:
+                        resolver.Update(current, "{\"loadBalancingConfig\":[{\"" + (p.RoundRobin ? "round_robin" : "pick_first") + "\":{}}]}");
                         break;
                     case Advance a:
                         await Clock.AdvanceAsync(TimeSpan.FromMilliseconds(a.Millis));

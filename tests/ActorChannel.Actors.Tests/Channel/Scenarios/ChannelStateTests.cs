@@ -19,6 +19,7 @@ public class ChannelStateTests(ITestOutputHelper output) : ChannelTestBase(outpu
         var probe = CreateTestProbe<S>();
         channel.SubscribeState(probe.Ref, s => s);
         await probe.ExpectMsgAsync<S>(s => s == S.Connecting);
+        await SettleAsync();
 
         Transports.Latest(Addr(1))!.CompleteConnect();
         await probe.ExpectMsgAsync<S>(s => s == S.Ready);
@@ -30,6 +31,8 @@ public class ChannelStateTests(ITestOutputHelper output) : ChannelTestBase(outpu
         Resolver.Update([Addr(2)]);
         await probe.ExpectMsgAsync<S>(s => s == S.Connecting);
 
+        // The balancer counts a subchannel it asked to connect as CONNECTING at once; its transport comes a moment later.
+        await SettleAsync();
         Transports.Latest(Addr(2))!.FailConnect();
         await probe.ExpectMsgAsync<S>(s => s == S.TransientFailure);
 

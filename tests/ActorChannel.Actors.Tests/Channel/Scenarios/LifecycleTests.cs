@@ -46,6 +46,20 @@ public class LifecycleTests(ITestOutputHelper output) : ChannelTestBase(output)
     }
 
     [Fact]
+    public async Task ConnectAsync_with_a_timeout_on_the_channel_clock_names_the_latest_error()
+    {
+        Transports.DefaultScript = ConnectScript.Fail("refused by backend");
+        var channel = await DialAsync("pick_first", [Addr(1)]);
+        var connect = channel.ConnectAsync(TimeSpan.FromSeconds(10));
+        await AdvanceAsync(TimeSpan.FromSeconds(9));
+        Assert.False(connect.IsCompleted);
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+        var e = await Assert.ThrowsAsync<TimeoutException>(() => connect);
+        Assert.Contains("TRANSIENT_FAILURE", e.Message);
+        Assert.Contains("refused by backend", e.Message);
+    }
+
+    [Fact]
     public async Task ConnectAsync_can_fail_on_a_non_temporary_error()
     {
         Transports.DefaultScript = ConnectScript.Fail("certificate rejected", isTemporary: false);
