@@ -7,15 +7,25 @@ namespace ActorChannel.Host.Server;
 internal sealed class ConnectionTracker
 {
     private readonly ConcurrentDictionary<string, ConnectionContext> _open = new();
+    private volatile bool _aborted;
 
     public int Count => _open.Count;
 
     /// <summary>True once <see cref="AbortAll"/> ran: calls cut after that were not cancelled by their clients.</summary>
-    public bool Aborted { get; private set; }
+    public bool Aborted => _aborted;
 
     public Func<ConnectionDelegate, ConnectionDelegate> Middleware => next => async connection =>
     {
         _open[connection.ConnectionId] = connection;
+
+        // A crashed server serves nobody: a client that reconnects between AbortAll and the listener
+        // closing must not get a working connection. Checked after registering, so that either AbortAll's
+        // sweep or this check sees every connection.
+        if (_aborted)
+        {
+            connection.Abort(new ConnectionAbortedException("The server was aborted."));
+        }
+
         try
         {
             await next(connection).ConfigureAwait(false);
@@ -29,7 +39,7 @@ internal sealed class ConnectionTracker
     /// <summary>Closes every socket at the transport level: no GOAWAY, calls in flight are cut.</summary>
     public void AbortAll()
     {
-        Aborted = true;
+        _aborted = true;
         foreach (var connection in _open.Values)
         {
             connection.Abort(new ConnectionAbortedException("The server was aborted."));
