@@ -47,6 +47,7 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
     private bool _closedEmitted;
     private bool _closingLocally;
     private bool _goAwaySeen;
+    private string? _lostReason;
     private long _lastReadTimestamp;
 
     public HttpClientTransport(TransportAddress address, TransportOptions options, Action<ConnectionEvent> observer)
@@ -110,6 +111,13 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
     /// <summary>True once the owner closed the transport (calls then fail with UNAVAILABLE "closed").</summary>
     internal bool ClosedLocally => Volatile.Read(ref _closingLocally);
 
+    /// <summary>
+    /// Why the connection died when the owner did not end it (EOF, reset, keepalive timeout, not HTTP/2);
+    /// null while healthy or when the owner closed a healthy connection. Calls failing for any reason
+    /// after the loss report this, even when the owner's later Close reaches them first.
+    /// </summary>
+    internal string? LostReason => Volatile.Read(ref _lostReason);
+
     /// <summary>Set when the server's bytes were not HTTP/2 at all.</summary>
     internal string? ProtocolFailure { get; private set; }
 
@@ -136,9 +144,38 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
         }
         catch (TransportConnectException ex)
         {
+            lock (_gate)
+            {
+                _dialing = null;
+            }
+
             MarkGone("the connect attempt failed: " + ex.Message);
             Interlocked.Exchange(ref _state, StateClosed);
             throw ClosedLocally ? new TransportConnectException($"Transport to {Address} was closed while connecting.", ex) : ex;
+        }
+
+        lock (_gate)
+        {
+            if (_state != StateConnecting)
+            {
+                _dialing = null;
+                stream.Dispose();
+                throw new TransportConnectException($"Transport to {Address} was closed while connecting.");
+            }
+
+            _pending = stream;
+            _handshake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Emit(new ConnectionEvent.Connected());
+        }
+
+        try
+        {
+            // Still linked to CloseAsync through _dialing, which is cleared only once the handshake is over.
+            await HandshakeAsync(dial.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            throw AbandonHandshake(ex, cancellationToken);
         }
         finally
         {
@@ -146,19 +183,6 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
             {
                 _dialing = null;
             }
-        }
-
-        lock (_gate)
-        {
-            if (_state != StateConnecting)
-            {
-                stream.Dispose();
-                throw new TransportConnectException($"Transport to {Address} was closed while connecting.");
-            }
-
-            _pending = stream;
-            _state = StateReady;
-            Emit(new ConnectionEvent.Connected());
         }
     }
 
@@ -191,6 +215,8 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
             observed = _observed;
             _dialing?.Cancel();
         }
+
+        FailHandshake(new TransportConnectException($"Transport to {Address} was closed while connecting."));
 
         // Disposing the connection's stream aborts every read and write on it, so calls in flight fail at
         // once (mapped to UNAVAILABLE) and the socket is released even while the handler still holds it.
