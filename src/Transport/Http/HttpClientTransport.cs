@@ -8,10 +8,12 @@ namespace ActorChannel.Transport;
 /// so it can never dial behind the owner's back.
 /// </summary>
 /// <remarks>
-/// When it counts as connected: <see cref="ConnectAsync"/> completes, and <see cref="ConnectionEvent.Connected"/>
-/// is raised, once the socket (and the TLS handshake, with the certificate validated) is up. SocketsHttpHandler
-/// writes the HTTP/2 preface only when it first uses the connection (the first call), so
-/// <see cref="ConnectionEvent.SettingsReceived"/> follows the server's SETTINGS after that first call.
+/// When it counts as connected: <see cref="ConnectionEvent.Connected"/> is raised once the socket (and the TLS
+/// handshake, with the certificate validated) is up; <see cref="ConnectAsync"/> then makes the handler open its
+/// HTTP/2 connection on it (preface and SETTINGS, with no request stream: see HandshakeAsync) and completes
+/// after the server's first SETTINGS frame, raised as <see cref="ConnectionEvent.SettingsReceived"/>. From then
+/// on the handler's read loop runs, so EOF, reset and GOAWAY are reported even on a connection that never
+/// carried a call.
 /// <para>
 /// How it ends (<see cref="ConnectionEvent.Closed"/>, exactly once and last): EOF on the read path is
 /// <see cref="CloseReason.EndOfStream"/>; a read error is <see cref="CloseReason.Reset"/>; Close, GracefulClose
@@ -20,9 +22,12 @@ namespace ActorChannel.Transport;
 /// bytes from the server for the ping timeout it is <see cref="CloseReason.KeepAliveTimeout"/>; else Reset.
 /// </para>
 /// <para>
-/// A server that does not speak HTTP/2 (first bytes not a SETTINGS frame), a GOAWAY, or the end of the
-/// connection make every later call fail fast with UNAVAILABLE marked not processed, without touching the
-/// network; the handler's own attempt to open a second connection is refused in ConnectCallback.
+/// A server that does not speak HTTP/2 (first bytes not a SETTINGS frame) fails ConnectAsync. A GOAWAY or
+/// the end of the connection make every later call fail fast with UNAVAILABLE marked not processed, without
+/// touching the network; the handler's own attempt to open a second connection is refused in ConnectCallback.
+/// Calls in flight when the connection dies report that loss as their cause ("connection to X lost: ..."),
+/// also when the owner's Close (which usually follows) reaches them first; "closed by its owner" is kept for
+/// a close the owner started on a healthy connection.
 /// </para>
 /// </remarks>
 public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameSink
@@ -120,71 +125,6 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
 
     /// <summary>Set when the server's bytes were not HTTP/2 at all.</summary>
     internal string? ProtocolFailure { get; private set; }
-
-    public async Task ConnectAsync(CancellationToken cancellationToken)
-    {
-        var previous = Interlocked.CompareExchange(ref _state, StateConnecting, StateCreated);
-        if (previous == StateClosed)
-        {
-            throw new TransportConnectException($"Transport to {Address} is closed; make a new transport to connect again.", isTemporary: true);
-        }
-
-        if (previous != StateCreated)
-        {
-            throw new InvalidOperationException($"Transport to {Address} was already connected; make a new transport to reconnect.");
-        }
-
-        // CloseAsync while dialing aborts the dial instead of letting it run to the owner's deadline.
-        using var dial = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Volatile.Write(ref _dialing, dial);
-        Stream stream;
-        try
-        {
-            stream = await SocketDialer.DialAsync(Address, Options, TransportAuthority.HostOf(_authority), dial.Token).ConfigureAwait(false);
-        }
-        catch (TransportConnectException ex)
-        {
-            lock (_gate)
-            {
-                _dialing = null;
-            }
-
-            MarkGone("the connect attempt failed: " + ex.Message);
-            Interlocked.Exchange(ref _state, StateClosed);
-            throw ClosedLocally ? new TransportConnectException($"Transport to {Address} was closed while connecting.", ex) : ex;
-        }
-
-        lock (_gate)
-        {
-            if (_state != StateConnecting)
-            {
-                _dialing = null;
-                stream.Dispose();
-                throw new TransportConnectException($"Transport to {Address} was closed while connecting.");
-            }
-
-            _pending = stream;
-            _handshake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Emit(new ConnectionEvent.Connected());
-        }
-
-        try
-        {
-            // Still linked to CloseAsync through _dialing, which is cleared only once the handshake is over.
-            await HandshakeAsync(dial.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            throw AbandonHandshake(ex, cancellationToken);
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                _dialing = null;
-            }
-        }
-    }
 
     public void GracefulClose()
     {

@@ -8,6 +8,71 @@ public sealed partial class HttpClientTransport
     private TaskCompletionSource? _handshake;
     private CancellationTokenSource? _warmUp;
 
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var previous = Interlocked.CompareExchange(ref _state, StateConnecting, StateCreated);
+        if (previous == StateClosed)
+        {
+            throw new TransportConnectException($"Transport to {Address} is closed; make a new transport to connect again.", isTemporary: true);
+        }
+
+        if (previous != StateCreated)
+        {
+            throw new InvalidOperationException($"Transport to {Address} was already connected; make a new transport to reconnect.");
+        }
+
+        // CloseAsync while dialing aborts the dial instead of letting it run to the owner's deadline.
+        using var dial = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Volatile.Write(ref _dialing, dial);
+        Stream stream;
+        try
+        {
+            stream = await SocketDialer.DialAsync(Address, Options, TransportAuthority.HostOf(_authority), dial.Token).ConfigureAwait(false);
+        }
+        catch (TransportConnectException ex)
+        {
+            lock (_gate)
+            {
+                _dialing = null;
+            }
+
+            MarkGone("the connect attempt failed: " + ex.Message);
+            Interlocked.Exchange(ref _state, StateClosed);
+            throw ClosedLocally ? new TransportConnectException($"Transport to {Address} was closed while connecting.", ex) : ex;
+        }
+
+        lock (_gate)
+        {
+            if (_state != StateConnecting)
+            {
+                _dialing = null;
+                stream.Dispose();
+                throw new TransportConnectException($"Transport to {Address} was closed while connecting.");
+            }
+
+            _pending = stream;
+            _handshake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Emit(new ConnectionEvent.Connected());
+        }
+
+        try
+        {
+            // Still linked to CloseAsync through _dialing, which is cleared only once the handshake is over.
+            await HandshakeAsync(dial.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            throw AbandonHandshake(ex, cancellationToken);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _dialing = null;
+            }
+        }
+    }
+
     /// <summary>
     /// Makes SocketsHttpHandler open its HTTP/2 connection on the socket just dialed, without sending a
     /// request, and waits for the server's first SETTINGS frame.
