@@ -123,8 +123,9 @@ public sealed partial class HttpClientTransport
                     FailHandshake(new TransportConnectException($"Connecting to {Address}: the HTTP/2 handler failed: {t.Exception!.GetBaseException().Message}", t.Exception.GetBaseException()));
                 }
 
+                // The source is not disposed: CancelWarmUp may still cancel it, and without a timer or a
+                // link it holds nothing to release.
                 req.Dispose();
-                cts.Dispose();
             },
             (request, warmUp),
             CancellationToken.None,
