@@ -143,6 +143,31 @@ public class HandshakeTests
     }
 
     [Fact]
+    public async Task Close_while_waiting_for_settings_aborts_the_connect()
+    {
+        var accepted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = new RawServer(async (s, ct) =>
+        {
+            accepted.TrySetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+        });
+        var events = new EventRecorder();
+        var t = new HttpClientTransport(server.Address, new TransportOptions(), events.Record);
+        var connecting = t.ConnectAsync(CancellationToken.None);
+        await events.WaitFor<ConnectionEvent.Connected>(Wait);
+        await accepted.Task.WaitAsync(Wait);
+        Assert.False(connecting.IsCompleted);
+
+        await t.CloseAsync();
+        var ex = await Assert.ThrowsAsync<TransportConnectException>(() => connecting.WaitAsync(Wait));
+        Assert.Contains("closed while connecting", ex.Message);
+        var closed = Assert.Single(events.Events.OfType<ConnectionEvent.Closed>());
+        Assert.Equal(CloseReason.LocalClose, closed.Reason);
+        Assert.IsType<ConnectionEvent.Closed>(events.Events[^1]);
+        await t.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Http1_server_fails_connect_at_once_naming_the_protocol()
     {
         await using var server = new RawServer(async (s, ct) =>
