@@ -8,19 +8,26 @@ public abstract record ConnectionEvent
     }
 
     /// <summary>
-    /// The socket (and TLS, if any, with the server certificate validated) is up. With
-    /// <see cref="HttpClientTransport"/> the HTTP/2 preface goes out with the first call (SocketsHttpHandler
-    /// opens its HTTP/2 connection on first use), so <see cref="SettingsReceived"/> follows that call.
+    /// The socket (and TLS, if any, with the server certificate validated) is up; the HTTP/2 handshake
+    /// follows. Not yet usable: <see cref="IClientTransport.ConnectAsync"/> is still running.
     /// </summary>
     public sealed record Connected : ConnectionEvent;
 
-    /// <summary>The server's first SETTINGS frame arrived: the connection is usable (connection-backoff.md resets here).</summary>
+    /// <summary>
+    /// The server's first SETTINGS frame arrived: the HTTP/2 handshake is done and the connection is usable
+    /// (connection-backoff.md resets here). Raised once, after <see cref="Connected"/> and before
+    /// <see cref="IClientTransport.ConnectAsync"/> completes; from then on the connection is watched even
+    /// while idle, so its loss is reported without any call.
+    /// </summary>
     public sealed record SettingsReceived : ConnectionEvent;
 
     /// <summary>The server sent GOAWAY: streams above <paramref name="LastStreamId"/> were not processed; no new calls go here.</summary>
     public sealed record GoAwayReceived(int LastStreamId, Http2ErrorCode ErrorCode, string DebugData) : ConnectionEvent;
 
-    /// <summary>The connection is gone for good.</summary>
+    /// <summary>
+    /// The connection is gone for good; raised once and last. Also raised when ConnectAsync fails after
+    /// <see cref="Connected"/> (the handshake did not finish), with the same error ConnectAsync throws.
+    /// </summary>
     public sealed record Closed(CloseReason Reason, Exception? Error) : ConnectionEvent;
 }
 

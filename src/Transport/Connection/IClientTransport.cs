@@ -16,9 +16,12 @@ public interface IClientTransport : IAsyncDisposable
     int ActiveCalls { get; }
 
     /// <summary>
-    /// Dials the socket (and TLS) and sends the HTTP/2 preface. Completes when the connection is
-    /// usable; throws <see cref="TransportConnectException"/> on failure or when <paramref name="cancellationToken"/>
-    /// (the connect deadline, which the owner controls) fires.
+    /// Dials the socket (and TLS) and does the HTTP/2 handshake. Completes when the connection is usable,
+    /// i.e. after the server's first SETTINGS frame (<see cref="ConnectionEvent.Connected"/> then
+    /// <see cref="ConnectionEvent.SettingsReceived"/> have been raised); throws <see cref="TransportConnectException"/>
+    /// on failure (a server that does not speak HTTP/2 or closes first fails at once) or when
+    /// <paramref name="cancellationToken"/> (the connect deadline, which the owner controls) fires, e.g. for a
+    /// server that accepts TCP and never sends SETTINGS.
     /// </summary>
     Task ConnectAsync(CancellationToken cancellationToken);
 

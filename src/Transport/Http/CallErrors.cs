@@ -19,6 +19,14 @@ internal static class CallErrors
                 return (new Status(StatusCode.Unavailable, "Call credentials failed: " + creds.InnerException?.Message) { DebugException = creds.InnerException }, false);
         }
 
+        if (transport.LostReason is { } lost && Find<HttpProtocolException>(error) is not { ErrorCode: (long)Http2ErrorCode.RefusedStream })
+        {
+            // The connection died under the call: that is the cause, whether the handler's error or the
+            // owner's Close (which usually follows the loss) reached the call first.
+            var neverSent = Find<HttpRequestException>(error) is { HttpRequestError: HttpRequestError.ConnectionError };
+            return (Unavailable(neverSent ? $"the request was not sent: {lost}" : lost, error), neverSent);
+        }
+
         if (transport.ClosedLocally)
         {
             return (Unavailable($"the transport to {transport.Address} was closed by its owner", error), false);

@@ -10,8 +10,15 @@ public sealed partial class HttpClientTransport
     {
         lock (_gate)
         {
+            if (_state == StateConnecting)
+            {
+                _state = StateReady;
+            }
+
             Emit(new ConnectionEvent.SettingsReceived());
         }
+
+        Volatile.Read(ref _handshake)?.TrySetResult();
     }
 
     void IHttp2FrameSink.OnGoAway(int lastStreamId, Http2ErrorCode errorCode, string debugData)
@@ -29,8 +36,11 @@ public sealed partial class HttpClientTransport
         lock (_gate)
         {
             ProtocolFailure = "the server does not speak HTTP/2: " + why;
+            _lostReason ??= ProtocolFailure;
             MarkGone(ProtocolFailure);
         }
+
+        FailHandshake(new TransportConnectException($"Connecting to {Address}: {ProtocolFailure}."));
     }
 
     private static void ValidateOptions(TransportOptions options)
@@ -84,6 +94,9 @@ public sealed partial class HttpClientTransport
             return ValueTask.FromException<Stream>(new IOException($"Transport to {Address} will not open another connection: {why}."));
         }
 
+        // The handler has the connection: the warm-up request that made it dial must never be sent.
+        CancelWarmUp();
+
         return ValueTask.FromResult(stream);
     }
 
@@ -120,15 +133,19 @@ public sealed partial class HttpClientTransport
                 StreamEnd.Error => (CloseReason.Reset, error),
                 _ => ClassifyHandlerClose(),
             };
-            MarkGone(reason switch
+            var lost = reason switch
             {
-                CloseReason.EndOfStream => "the server closed the connection",
-                CloseReason.KeepAliveTimeout => "a keepalive ping got no answer in time",
-                _ => "the connection failed: " + (cause?.Message ?? "reset"),
-            });
+                CloseReason.EndOfStream => $"connection to {Address} lost: the server closed it",
+                CloseReason.KeepAliveTimeout => $"connection to {Address} lost: a keepalive ping got no answer in time",
+                _ => $"connection to {Address} lost: {(cause?.Message ?? "reset").TrimEnd('.')}",
+            };
+            _lostReason ??= lost;
+            MarkGone(lost);
             _state = StateClosed;
             Emit(new ConnectionEvent.Closed(reason, cause));
         }
+
+        FailHandshake(new TransportConnectException($"Connecting to {Address}: {_lostReason} (before the server's HTTP/2 SETTINGS).", error));
     }
 
     /// <summary>The handler dropped the connection itself (we did not ask): after GOAWAY, a keepalive timeout, or a protocol error.</summary>

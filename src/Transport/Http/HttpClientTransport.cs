@@ -8,10 +8,12 @@ namespace ActorChannel.Transport;
 /// so it can never dial behind the owner's back.
 /// </summary>
 /// <remarks>
-/// When it counts as connected: <see cref="ConnectAsync"/> completes, and <see cref="ConnectionEvent.Connected"/>
-/// is raised, once the socket (and the TLS handshake, with the certificate validated) is up. SocketsHttpHandler
-/// writes the HTTP/2 preface only when it first uses the connection (the first call), so
-/// <see cref="ConnectionEvent.SettingsReceived"/> follows the server's SETTINGS after that first call.
+/// When it counts as connected: <see cref="ConnectionEvent.Connected"/> is raised once the socket (and the TLS
+/// handshake, with the certificate validated) is up; <see cref="ConnectAsync"/> then makes the handler open its
+/// HTTP/2 connection on it (preface and SETTINGS, with no request stream: see HandshakeAsync) and completes
+/// after the server's first SETTINGS frame, raised as <see cref="ConnectionEvent.SettingsReceived"/>. From then
+/// on the handler's read loop runs, so EOF, reset and GOAWAY are reported even on a connection that never
+/// carried a call.
 /// <para>
 /// How it ends (<see cref="ConnectionEvent.Closed"/>, exactly once and last): EOF on the read path is
 /// <see cref="CloseReason.EndOfStream"/>; a read error is <see cref="CloseReason.Reset"/>; Close, GracefulClose
@@ -20,9 +22,12 @@ namespace ActorChannel.Transport;
 /// bytes from the server for the ping timeout it is <see cref="CloseReason.KeepAliveTimeout"/>; else Reset.
 /// </para>
 /// <para>
-/// A server that does not speak HTTP/2 (first bytes not a SETTINGS frame), a GOAWAY, or the end of the
-/// connection make every later call fail fast with UNAVAILABLE marked not processed, without touching the
-/// network; the handler's own attempt to open a second connection is refused in ConnectCallback.
+/// A server that does not speak HTTP/2 (first bytes not a SETTINGS frame) fails ConnectAsync. A GOAWAY or
+/// the end of the connection make every later call fail fast with UNAVAILABLE marked not processed, without
+/// touching the network; the handler's own attempt to open a second connection is refused in ConnectCallback.
+/// Calls in flight when the connection dies report that loss as their cause ("connection to X lost: ..."),
+/// also when the owner's Close (which usually follows) reaches them first; "closed by its owner" is kept for
+/// a close the owner started on a healthy connection.
 /// </para>
 /// </remarks>
 public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameSink
@@ -47,6 +52,7 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
     private bool _closedEmitted;
     private bool _closingLocally;
     private bool _goAwaySeen;
+    private string? _lostReason;
     private long _lastReadTimestamp;
 
     public HttpClientTransport(TransportAddress address, TransportOptions options, Action<ConnectionEvent> observer)
@@ -110,57 +116,15 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
     /// <summary>True once the owner closed the transport (calls then fail with UNAVAILABLE "closed").</summary>
     internal bool ClosedLocally => Volatile.Read(ref _closingLocally);
 
+    /// <summary>
+    /// Why the connection died when the owner did not end it (EOF, reset, keepalive timeout, not HTTP/2);
+    /// null while healthy or when the owner closed a healthy connection. Calls failing for any reason
+    /// after the loss report this, even when the owner's later Close reaches them first.
+    /// </summary>
+    internal string? LostReason => Volatile.Read(ref _lostReason);
+
     /// <summary>Set when the server's bytes were not HTTP/2 at all.</summary>
     internal string? ProtocolFailure { get; private set; }
-
-    public async Task ConnectAsync(CancellationToken cancellationToken)
-    {
-        var previous = Interlocked.CompareExchange(ref _state, StateConnecting, StateCreated);
-        if (previous == StateClosed)
-        {
-            throw new TransportConnectException($"Transport to {Address} is closed; make a new transport to connect again.", isTemporary: true);
-        }
-
-        if (previous != StateCreated)
-        {
-            throw new InvalidOperationException($"Transport to {Address} was already connected; make a new transport to reconnect.");
-        }
-
-        // CloseAsync while dialing aborts the dial instead of letting it run to the owner's deadline.
-        using var dial = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Volatile.Write(ref _dialing, dial);
-        Stream stream;
-        try
-        {
-            stream = await SocketDialer.DialAsync(Address, Options, TransportAuthority.HostOf(_authority), dial.Token).ConfigureAwait(false);
-        }
-        catch (TransportConnectException ex)
-        {
-            MarkGone("the connect attempt failed: " + ex.Message);
-            Interlocked.Exchange(ref _state, StateClosed);
-            throw ClosedLocally ? new TransportConnectException($"Transport to {Address} was closed while connecting.", ex) : ex;
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                _dialing = null;
-            }
-        }
-
-        lock (_gate)
-        {
-            if (_state != StateConnecting)
-            {
-                stream.Dispose();
-                throw new TransportConnectException($"Transport to {Address} was closed while connecting.");
-            }
-
-            _pending = stream;
-            _state = StateReady;
-            Emit(new ConnectionEvent.Connected());
-        }
-    }
 
     public void GracefulClose()
     {
@@ -191,6 +155,8 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
             observed = _observed;
             _dialing?.Cancel();
         }
+
+        FailHandshake(new TransportConnectException($"Transport to {Address} was closed while connecting."));
 
         // Disposing the connection's stream aborts every read and write on it, so calls in flight fail at
         // once (mapped to UNAVAILABLE) and the socket is released even while the handler still holds it.

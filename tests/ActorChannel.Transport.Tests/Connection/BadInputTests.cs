@@ -14,30 +14,28 @@ public class BadInputTests(Xunit.Abstractions.ITestOutputHelper output)
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(3);
 
     [Fact]
-    public Task Silent_server_that_never_speaks_http2_hits_the_deadline() =>
-        Expect(async (s, ct) => await Task.Delay(Timeout.Infinite, ct), StatusCode.DeadlineExceeded, "Deadline exceeded");
+    public Task Silent_server_that_never_speaks_http2_fails_connect_by_the_deadline() =>
+        ExpectConnectFailure(async (s, ct) => await Task.Delay(Timeout.Infinite, ct), "no HTTP/2 SETTINGS before the connect deadline");
 
     [Fact]
-    public Task Http1_server_is_unavailable_naming_the_protocol() =>
-        Expect(
+    public Task Http1_server_fails_connect_naming_the_protocol() =>
+        ExpectConnectFailure(
             async (s, ct) =>
             {
                 _ = await s.ReadAtLeastAsync(new byte[1024], 1, throwOnEndOfStream: false, ct);
                 await s.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"), ct);
             },
-            StatusCode.Unavailable,
             "does not speak HTTP/2");
 
     [Fact]
-    public Task Garbage_is_unavailable() =>
-        Expect(
+    public Task Garbage_fails_connect() =>
+        ExpectConnectFailure(
             async (s, ct) =>
             {
                 _ = await s.ReadAtLeastAsync(new byte[1024], 1, throwOnEndOfStream: false, ct);
                 await s.WriteAsync(Enumerable.Repeat((byte)0xEE, 256).ToArray(), ct);
                 await Task.Delay(Timeout.Infinite, ct);
             },
-            StatusCode.Unavailable,
             "not an HTTP/2 SETTINGS frame");
 
     [Fact]
@@ -52,7 +50,7 @@ public class BadInputTests(Xunit.Abstractions.ITestOutputHelper output)
                 s.Close();
             },
             StatusCode.Unavailable,
-            "connection was lost");
+            "lost: the server closed it");
 
     [Fact]
     public Task Stream_ending_inside_the_length_prefix_is_internal() =>
@@ -94,10 +92,39 @@ public class BadInputTests(Xunit.Abstractions.ITestOutputHelper output)
             "",
             notProcessed: true);
 
+    /// <summary>The server is bad from its first byte: ConnectAsync itself fails, by the deadline at the latest, leaking nothing.</summary>
+    private async Task ExpectConnectFailure(Func<System.Net.Sockets.NetworkStream, CancellationToken, Task> script, string detail)
+    {
+        await WarmUpAsync();
+        var before = OpenFds();
+        var beforeSet = FdTargets();
+        var started = DateTimeOffset.UtcNow;
+        var during = 0;
+        await using (var server = new RawServer(async (s, ct) =>
+        {
+            during = OpenFds();
+            await script(s, ct);
+        }))
+        {
+            var events = new EventRecorder();
+            var t = new HttpClientTransport(server.Address, new TransportOptions(), events.Record);
+            using var deadline = new CancellationTokenSource(Deadline);
+            var ex = await Assert.ThrowsAsync<TransportConnectException>(() => t.ConnectAsync(deadline.Token).WaitAsync(Deadline + TimeSpan.FromSeconds(5)));
+            var elapsed = DateTimeOffset.UtcNow - started;
+            output.WriteLine($"{ex.Message} after {elapsed.TotalMilliseconds:0} ms");
+            Assert.Contains(detail, ex.Message);
+            Assert.True(elapsed < Deadline + TimeSpan.FromSeconds(2), $"took {elapsed}");
+            Assert.True(during > before, $"the count sees sockets: {before} before, {during} while connected");
+            await events.WaitFor<ConnectionEvent.Closed>();
+            await t.DisposeAsync();
+        }
+
+        await AssertNoLeak(before, beforeSet);
+    }
+
     private async Task Expect(Func<System.Net.Sockets.NetworkStream, CancellationToken, Task> script, StatusCode code, string detail, bool? notProcessed = null)
     {
-        // Warm up what the runtime opens once per process (epoll, pipes) before counting.
-        await RunOnce(async (s, ct) => await Task.Delay(Timeout.Infinite, ct), TimeSpan.FromMilliseconds(200));
+        await WarmUpAsync();
         var before = OpenFds();
         var beforeSet = FdTargets();
 
@@ -116,6 +143,11 @@ public class BadInputTests(Xunit.Abstractions.ITestOutputHelper output)
         }
 
         Assert.True(elapsed < Deadline + TimeSpan.FromSeconds(2), $"took {elapsed}");
+        await AssertNoLeak(before, beforeSet);
+    }
+
+    private static async Task AssertNoLeak(int before, List<string> beforeSet)
+    {
         // Sockets are closed synchronously by the transport, but a peer's socket may close a moment
         // later on the server's thread: probe until the count settles (bounded) instead of sleeping.
         var settle = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(5);
@@ -129,6 +161,15 @@ public class BadInputTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(after.Count <= before, $"open fds {before} before, {after.Count} after; new: {string.Join(", ", after.Except(beforeSet))}");
     }
 
+    /// <summary>Opens what the runtime opens once per process (epoll, pipes) before the test counts descriptors.</summary>
+    private static Task WarmUpAsync() => RunOnce(
+        async (s, ct) =>
+        {
+            await RawServer.HandshakeAsync(s, ct);
+            await Task.Delay(Timeout.Infinite, ct);
+        },
+        TimeSpan.FromMilliseconds(200));
+
     private static async Task<RpcException> RunOnce(Func<System.Net.Sockets.NetworkStream, CancellationToken, Task> script, TimeSpan deadline, Action? whileConnected = null)
     {
         await using var server = new RawServer(script);
@@ -136,7 +177,8 @@ public class BadInputTests(Xunit.Abstractions.ITestOutputHelper output)
         var t = new HttpClientTransport(server.Address, new TransportOptions(), events.Record);
         try
         {
-            await t.ConnectAsync(CancellationToken.None);
+            using var connectDeadline = new CancellationTokenSource(deadline + TimeSpan.FromSeconds(5));
+            await t.ConnectAsync(connectDeadline.Token);
             whileConnected?.Invoke();
             var call = t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", TestMethods.Deadline(deadline));
             return await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(deadline + TimeSpan.FromSeconds(5)));

@@ -13,6 +13,8 @@ public class TlsTests
         await using var server = await TestServer.StartAsync(new TestService().Map, TestCertificates.Server);
         var events = new EventRecorder();
         await using var t = await Connect(server, ChannelCredentials.Tls(TestCertificates.Ca), events.Record);
+        // The HTTP/2 handshake runs over TLS inside ConnectAsync too: SETTINGS seen before any call.
+        Assert.Single(events.Events.OfType<ConnectionEvent.SettingsReceived>());
         Assert.Equal("secure", await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "secure", TestMethods.Safe));
         await events.WaitFor<ConnectionEvent.SettingsReceived>(Wait);
     }

@@ -16,6 +16,7 @@ public sealed class RawServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Socket> _clients = new();
     private readonly Task _acceptLoop;
+    private int _accepted;
 
     public RawServer(Func<NetworkStream, CancellationToken, Task> script)
     {
@@ -23,6 +24,9 @@ public sealed class RawServer : IAsyncDisposable
         _listener.Start();
         _acceptLoop = AcceptLoopAsync();
     }
+
+    /// <summary>Connections accepted so far (the transport must dial exactly one).</summary>
+    public int Accepted => Volatile.Read(ref _accepted);
 
     public TransportAddress Address => TransportAddress.Tcp("127.0.0.1", ((IPEndPoint)_listener.LocalEndpoint).Port);
 
@@ -55,6 +59,7 @@ public sealed class RawServer : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var socket = await _listener.AcceptSocketAsync(_stop.Token);
+            Interlocked.Increment(ref _accepted);
             lock (_clients)
             {
                 _clients.Add(socket);
