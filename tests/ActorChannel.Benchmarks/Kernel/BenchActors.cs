@@ -59,7 +59,7 @@ internal sealed class Court : IAsyncDisposable
     private readonly ActorSystem _system;
     private readonly List<ActorRef<int>> _servers = [];
 
-    public Court(int pairs, bool preferLocal = false)
+    public Court(int pairs, bool preferLocal = true)
     {
         _system = ActorSystem.Create("bench", new ActorSystemOptions { PreferLocalScheduling = preferLocal, LoggerFactory = Logs });
         for (var i = 0; i < pairs; i++)
