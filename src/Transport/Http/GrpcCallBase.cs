@@ -102,28 +102,54 @@ internal abstract partial class GrpcCallBase : ICallState
         }
 
         _counted = true;
-        _cts = Transport.RentCancellation();
-        if (Options.Deadline is { } deadline)
+        try
         {
-            var time = Transport.Options.TimeProvider;
-            var left = deadline - time.GetUtcNow();
-            if (left <= TimeSpan.Zero)
+            _cts = Transport.RentCancellation();
+
+            // Registered before the deadline is armed: a timer that fires at once must find the
+            // registration in place to dispose it (review #7).
+            if (Options.CancellationToken.CanBeCanceled)
             {
-                TryFinish(new Status(StatusCode.DeadlineExceeded, "Deadline exceeded before the call started."), null, false);
-                return CurrentException();
+                _userCancel = Options.CancellationToken.UnsafeRegister(static s => ((GrpcCallBase)s!).Cancel(), this);
+                if (IsFinished)
+                {
+                    _userCancel.Dispose();
+                    return CurrentException();
+                }
             }
 
-            Timeout = left;
-            _deadlineTimer = time.CreateTimer(static s => ((GrpcCallBase)s!).OnDeadline(), this, left, System.Threading.Timeout.InfiniteTimeSpan);
-        }
+            if (Options.Deadline is { } deadline)
+            {
+                var time = Transport.Options.TimeProvider;
+                var left = deadline - time.GetUtcNow();
+                if (left <= TimeSpan.Zero)
+                {
+                    TryFinish(new Status(StatusCode.DeadlineExceeded, "Deadline exceeded before the call started."), null, false);
+                    return CurrentException();
+                }
 
-        if (Options.CancellationToken.CanBeCanceled)
+                Timeout = left;
+                _deadlineTimer = time.CreateTimer(static s => ((GrpcCallBase)s!).OnDeadline(), this, Clamp(left), System.Threading.Timeout.InfiniteTimeSpan);
+                if (IsFinished)
+                {
+                    _deadlineTimer.Dispose();
+                }
+            }
+        }
+        catch (Exception ex)
         {
-            _userCancel = Options.CancellationToken.UnsafeRegister(static s => ((GrpcCallBase)s!).Cancel(), this);
+            // Counted in: whatever goes wrong from here must end the call, or it holds the transport open.
+            TryFinish(new Status(StatusCode.Internal, $"Failed to start the call: {ex.Message}") { DebugException = ex }, null, false);
+            return CurrentException();
         }
 
         return null;
     }
+
+    // Timers take at most 0xFFFFFFFE ms (~49.7 days); a later deadline re-arms when that span ends.
+    private static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    private static TimeSpan Clamp(TimeSpan left) => left > MaxTimer ? MaxTimer : left;
 
     /// <summary>The response arrived: the call owns it now. False if the call ended meanwhile (the response is then disposed).</summary>
     protected bool HeadersReceived(HttpResponseMessage response)
@@ -260,8 +286,17 @@ internal abstract partial class GrpcCallBase : ICallState
         return null;
     }
 
-    private void OnDeadline() =>
+    private void OnDeadline()
+    {
+        var left = Options.Deadline!.Value - Transport.Options.TimeProvider.GetUtcNow();
+        if (left > TimeSpan.Zero)
+        {
+            _deadlineTimer?.Change(Clamp(left), System.Threading.Timeout.InfiniteTimeSpan);
+            return;
+        }
+
         TryFinish(new Status(StatusCode.DeadlineExceeded, $"Deadline exceeded after {Timeout?.TotalMilliseconds:0.###} ms."), null, false);
+    }
 
     private static Metadata ToMetadata(HttpHeaders headers)
     {
