@@ -263,12 +263,27 @@ internal abstract partial class GrpcCallBase : ICallState
 
     protected Status FinishFromTrailers(HttpHeaders trailers, GrpcHeaderScan grpc)
     {
+        TryFinish(StatusOf(grpc), trailers, false);
+        return FinalStatus();
+    }
+
+    /// <summary>
+    /// Ends a call that needed one response message and got none: the server's status if it is an
+    /// error, else INTERNAL (an OK must not be committed first, or the call would fail with OK).
+    /// </summary>
+    protected RpcException FinishWithoutMessage(HttpHeaders trailers, GrpcHeaderScan grpc)
+    {
+        var status = StatusOf(grpc);
+        TryFinish(status.Code == StatusCode.OK ? new Status(StatusCode.Internal, "The server ended the call with OK but sent no response message.") : status, trailers, false);
+        return CurrentException();
+    }
+
+    private static Status StatusOf(GrpcHeaderScan grpc)
+    {
         var code = StatusMapping.ParseGrpcStatus(grpc.Status);
-        var status = code is null
+        return code is null
             ? new Status(StatusCode.Unknown, "The server's response has no valid grpc-status" + (grpc.Status is { } bad ? $" ('{bad}')." : "."))
             : new Status(code.Value, GrpcMessageEncoding.Decode(grpc.Message));
-        TryFinish(status, trailers, false);
-        return FinalStatus();
     }
 
     internal bool DeadlinePassed => Options.Deadline is { } d && Transport.Options.TimeProvider.GetUtcNow() >= d;

@@ -152,11 +152,8 @@ internal sealed class StreamingGrpcCall<TRequest, TResponse> : GrpcCall<TRequest
     {
         try
         {
-            if (!await _headers.ConfigureAwait(false))
-            {
-                throw Fail(new Status(StatusCode.Internal, "The server ended the call with OK but sent no response message."));
-            }
-
+            // A Trailers-Only answer to a call that needs a message already failed in the headers check.
+            await _headers.ConfigureAwait(false);
             return await ReadSingleResponseAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not RpcException)
