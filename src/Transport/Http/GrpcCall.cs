@@ -42,7 +42,7 @@ internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
                 await ApplyCredentialsAsync(credentials, send).ConfigureAwait(false);
             }
 
-            var response = await Transport.Http.SendAsync(send, CallToken).ConfigureAwait(false);
+            var response = await SendRequestAsync(send).ConfigureAwait(false);
             if (!HeadersReceived(response))
             {
                 throw CurrentException();
@@ -219,7 +219,7 @@ internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
                 await ApplyCredentialsAsync(credentials, request).ConfigureAwait(false);
             }
 
-            response = await Transport.Http.SendAsync(request, CallToken).ConfigureAwait(false);
+            response = await SendRequestAsync(request).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not RpcException)
         {

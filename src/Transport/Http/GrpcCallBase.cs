@@ -151,6 +151,23 @@ internal abstract partial class GrpcCallBase : ICallState
 
     private static TimeSpan Clamp(TimeSpan left) => left > MaxTimer ? MaxTimer : left;
 
+    /// <summary>
+    /// Hands the request to the handler. The invoker throws ObjectDisposedException synchronously once
+    /// the owner closed the transport: that request never left, so the call is not processed.
+    /// </summary>
+    protected Task<HttpResponseMessage> SendRequestAsync(HttpRequestMessage request)
+    {
+        try
+        {
+            return Transport.Http.SendAsync(request, CallToken);
+        }
+        catch (ObjectDisposedException ex)
+        {
+            TryFinish(CallErrors.NotSent(Transport, ex), null, notProcessed: true);
+            throw CurrentException();
+        }
+    }
+
     /// <summary>The response arrived: the call owns it now. False if the call ended meanwhile (the response is then disposed).</summary>
     protected bool HeadersReceived(HttpResponseMessage response)
     {
