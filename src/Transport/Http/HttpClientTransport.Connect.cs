@@ -113,6 +113,9 @@ public sealed partial class HttpClientTransport
             (t, state) =>
             {
                 var (req, cts) = ((HttpRequestMessage, CancellationTokenSource))state!;
+
+                // Read even when cancelled meanwhile: an unread fault is an UnobservedTaskException later.
+                var failure = t.Exception;
                 if (t.IsCompletedSuccessfully)
                 {
                     t.Result.Dispose();
@@ -120,7 +123,7 @@ public sealed partial class HttpClientTransport
                 else if (t.IsFaulted && !cts.IsCancellationRequested)
                 {
                     // The handler failed before it took our stream (e.g. disposed): nothing else will say so.
-                    FailHandshake(new TransportConnectException($"Connecting to {Address}: the HTTP/2 handler failed: {t.Exception!.GetBaseException().Message}", t.Exception.GetBaseException()));
+                    FailHandshake(new TransportConnectException($"Connecting to {Address}: the HTTP/2 handler failed: {failure!.GetBaseException().Message}", failure.GetBaseException()));
                 }
 
                 // The source is not disposed: CancelWarmUp may still cancel it, and without a timer or a
