@@ -8,6 +8,10 @@ public static class MetadataKey
         "content-type", "te", "user-agent", "host", "connection", "transfer-encoding", "upgrade",
         "grpc-timeout", "grpc-encoding", "grpc-accept-encoding", "grpc-status", "grpc-message",
         "grpc-status-details-bin", "grpc-previous-rpc-attempts", "grpc-retry-pushback-ms",
+
+        // Valid names the HTTP stack mishandles: content-length fails the call, keep-alive and
+        // proxy-connection are dropped silently, expect: 100-continue holds the body back.
+        "content-length", "keep-alive", "proxy-connection", "expect",
     };
 
     /// <summary>

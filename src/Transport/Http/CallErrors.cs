@@ -29,7 +29,8 @@ internal static class CallErrors
 
         if (transport.ClosedLocally)
         {
-            return (Unavailable($"the transport to {transport.Address} was closed by its owner", error), false);
+            var neverSent = Find<HttpRequestException>(error) is { HttpRequestError: HttpRequestError.ConnectionError };
+            return (Unavailable($"{(neverSent ? "the request was not sent: " : "")}the transport to {transport.Address} was closed by its owner", error), neverSent);
         }
 
         if (Find<HttpRequestException>(error) is { HttpRequestError: HttpRequestError.ConnectionError } never)
@@ -68,6 +69,10 @@ internal static class CallErrors
             _ => (new Status(StatusCode.Internal, $"Unexpected error in the call: {error.GetType().Name}: {error.Message}") { DebugException = error }, false),
         };
     }
+
+    /// <summary>The invoker was disposed (the owner closed the transport) before the request reached it: never sent.</summary>
+    public static Status NotSent(HttpClientTransport transport, ObjectDisposedException error) =>
+        Unavailable($"the request was not sent: {transport.GoneReason ?? $"the transport to {transport.Address} was closed"}", error);
 
     private static Status Unavailable(string detail, Exception error) =>
         new(StatusCode.Unavailable, char.ToUpperInvariant(detail[0]) + detail[1..] + ".") { DebugException = error };

@@ -9,6 +9,9 @@ internal partial class GrpcCall<TRequest, TResponse>
     // Most messages fit: one rented buffer holds the prefix and then the payload.
     private const int SmallBuffer = 512;
 
+    // The first buffer for a larger message; it doubles as the bytes arrive.
+    private const int GrowStep = 64 * 1024;
+
     /// <summary>
     /// Reads the next message into <see cref="LastMessage"/>; false at the end of the body. One flat
     /// async method (no nested ones), so a read that completes at once costs no allocation at all.
@@ -16,7 +19,8 @@ internal partial class GrpcCall<TRequest, TResponse>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     protected async ValueTask<bool> ReadMessageAsync(Stream body)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(SmallBuffer);
+        // Null while no rented array is owned, so the finally never returns one twice (review #4).
+        byte[]? buffer = ArrayPool<byte>.Shared.Rent(SmallBuffer);
         try
         {
             var got = 0;
@@ -45,14 +49,26 @@ internal partial class GrpcCall<TRequest, TResponse>
             var length = CheckFrame(frame);
             if (length > buffer.Length)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
-                buffer = ArrayPool<byte>.Shared.Rent(length);
+                // A declared length is only a claim: start bounded and grow as the bytes really arrive.
+                var small = buffer;
+                buffer = null;
+                ArrayPool<byte>.Shared.Return(small);
+                buffer = ArrayPool<byte>.Shared.Rent(Math.Min(length, GrowStep));
             }
 
             got = 0;
             while (got < length)
             {
-                var n = await body.ReadAsync(buffer.AsMemory(got, length - got), CallToken).ConfigureAwait(false);
+                if (got == buffer.Length)
+                {
+                    var next = ArrayPool<byte>.Shared.Rent((int)Math.Min(length, 2L * buffer.Length));
+                    buffer.AsSpan(0, got).CopyTo(next);
+                    var old = buffer;
+                    buffer = next;
+                    ArrayPool<byte>.Shared.Return(old);
+                }
+
+                var n = await body.ReadAsync(buffer.AsMemory(got, Math.Min(length, buffer.Length) - got), CallToken).ConfigureAwait(false);
                 if (n == 0)
                 {
                     throw new InvalidDataException($"the response ended inside a message ({got} of {length} declared bytes arrived)");
@@ -68,7 +84,10 @@ internal partial class GrpcCall<TRequest, TResponse>
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 

@@ -42,16 +42,13 @@ internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
                 await ApplyCredentialsAsync(credentials, send).ConfigureAwait(false);
             }
 
-            var response = await Transport.Http.SendAsync(send, CallToken).ConfigureAwait(false);
+            var response = await SendRequestAsync(send).ConfigureAwait(false);
             if (!HeadersReceived(response))
             {
                 throw CurrentException();
             }
 
-            if (!CheckResponseHeaders(response))
-            {
-                throw Fail(new Status(StatusCode.Internal, "The server ended the unary call with OK but sent no response message."));
-            }
+            CheckResponseHeaders(response);
 
             var body = await response.Content.ReadAsStreamAsync(CallToken).ConfigureAwait(false);
             if (!await ReadMessageAsync(body).ConfigureAwait(false))
@@ -93,9 +90,7 @@ internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
     }
 
     private RpcException NoMessage(HttpResponseMessage response) =>
-        FinishFromTrailers(response.TrailingHeaders).Code == StatusCode.OK
-            ? Fail(new Status(StatusCode.Internal, "The server ended the call with OK but sent no response message."))
-            : CurrentException();
+        FinishWithoutMessage(response.TrailingHeaders, GrpcHeaderScan.Of(response.TrailingHeaders));
 
     /// <summary>Counts the call in, arms deadline and cancellation, and checks the requested compression.</summary>
     protected RpcException? Start()
@@ -224,7 +219,7 @@ internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
                 await ApplyCredentialsAsync(credentials, request).ConfigureAwait(false);
             }
 
-            response = await Transport.Http.SendAsync(request, CallToken).ConfigureAwait(false);
+            response = await SendRequestAsync(request).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not RpcException)
         {
@@ -249,6 +244,11 @@ internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
         {
             // Trailers-Only: the status is in the headers and no body follows.
             PublishHeaders(response);
+            if (_method.Type is MethodType.Unary or MethodType.ClientStreaming)
+            {
+                throw FinishWithoutMessage(response.Headers, grpc);
+            }
+
             return FinishFromTrailers(response.Headers, grpc).Code == StatusCode.OK ? false : throw CurrentException();
         }
 

@@ -102,27 +102,70 @@ internal abstract partial class GrpcCallBase : ICallState
         }
 
         _counted = true;
-        _cts = Transport.RentCancellation();
-        if (Options.Deadline is { } deadline)
+        try
         {
-            var time = Transport.Options.TimeProvider;
-            var left = deadline - time.GetUtcNow();
-            if (left <= TimeSpan.Zero)
+            _cts = Transport.RentCancellation();
+
+            // Registered before the deadline is armed: a timer that fires at once must find the
+            // registration in place to dispose it (review #7).
+            if (Options.CancellationToken.CanBeCanceled)
             {
-                TryFinish(new Status(StatusCode.DeadlineExceeded, "Deadline exceeded before the call started."), null, false);
-                return CurrentException();
+                _userCancel = Options.CancellationToken.UnsafeRegister(static s => ((GrpcCallBase)s!).Cancel(), this);
+                if (IsFinished)
+                {
+                    _userCancel.Dispose();
+                    return CurrentException();
+                }
             }
 
-            Timeout = left;
-            _deadlineTimer = time.CreateTimer(static s => ((GrpcCallBase)s!).OnDeadline(), this, left, System.Threading.Timeout.InfiniteTimeSpan);
-        }
+            if (Options.Deadline is { } deadline)
+            {
+                var time = Transport.Options.TimeProvider;
+                var left = deadline - time.GetUtcNow();
+                if (left <= TimeSpan.Zero)
+                {
+                    TryFinish(new Status(StatusCode.DeadlineExceeded, "Deadline exceeded before the call started."), null, false);
+                    return CurrentException();
+                }
 
-        if (Options.CancellationToken.CanBeCanceled)
+                Timeout = left;
+                _deadlineTimer = time.CreateTimer(static s => ((GrpcCallBase)s!).OnDeadline(), this, Clamp(left), System.Threading.Timeout.InfiniteTimeSpan);
+                if (IsFinished)
+                {
+                    _deadlineTimer.Dispose();
+                }
+            }
+        }
+        catch (Exception ex)
         {
-            _userCancel = Options.CancellationToken.UnsafeRegister(static s => ((GrpcCallBase)s!).Cancel(), this);
+            // Counted in: whatever goes wrong from here must end the call, or it holds the transport open.
+            TryFinish(new Status(StatusCode.Internal, $"Failed to start the call: {ex.Message}") { DebugException = ex }, null, false);
+            return CurrentException();
         }
 
         return null;
+    }
+
+    // Timers take at most 0xFFFFFFFE ms (~49.7 days); a later deadline re-arms when that span ends.
+    private static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    private static TimeSpan Clamp(TimeSpan left) => left > MaxTimer ? MaxTimer : left;
+
+    /// <summary>
+    /// Hands the request to the handler. The invoker throws ObjectDisposedException synchronously once
+    /// the owner closed the transport: that request never left, so the call is not processed.
+    /// </summary>
+    protected Task<HttpResponseMessage> SendRequestAsync(HttpRequestMessage request)
+    {
+        try
+        {
+            return Transport.Http.SendAsync(request, CallToken);
+        }
+        catch (ObjectDisposedException ex)
+        {
+            TryFinish(CallErrors.NotSent(Transport, ex), null, notProcessed: true);
+            throw CurrentException();
+        }
     }
 
     /// <summary>The response arrived: the call owns it now. False if the call ended meanwhile (the response is then disposed).</summary>
@@ -237,12 +280,27 @@ internal abstract partial class GrpcCallBase : ICallState
 
     protected Status FinishFromTrailers(HttpHeaders trailers, GrpcHeaderScan grpc)
     {
+        TryFinish(StatusOf(grpc), trailers, false);
+        return FinalStatus();
+    }
+
+    /// <summary>
+    /// Ends a call that needed one response message and got none: the server's status if it is an
+    /// error, else INTERNAL (an OK must not be committed first, or the call would fail with OK).
+    /// </summary>
+    protected RpcException FinishWithoutMessage(HttpHeaders trailers, GrpcHeaderScan grpc)
+    {
+        var status = StatusOf(grpc);
+        TryFinish(status.Code == StatusCode.OK ? new Status(StatusCode.Internal, "The server ended the call with OK but sent no response message.") : status, trailers, false);
+        return CurrentException();
+    }
+
+    private static Status StatusOf(GrpcHeaderScan grpc)
+    {
         var code = StatusMapping.ParseGrpcStatus(grpc.Status);
-        var status = code is null
+        return code is null
             ? new Status(StatusCode.Unknown, "The server's response has no valid grpc-status" + (grpc.Status is { } bad ? $" ('{bad}')." : "."))
             : new Status(code.Value, GrpcMessageEncoding.Decode(grpc.Message));
-        TryFinish(status, trailers, false);
-        return FinalStatus();
     }
 
     internal bool DeadlinePassed => Options.Deadline is { } d && Transport.Options.TimeProvider.GetUtcNow() >= d;
@@ -260,8 +318,17 @@ internal abstract partial class GrpcCallBase : ICallState
         return null;
     }
 
-    private void OnDeadline() =>
+    private void OnDeadline()
+    {
+        var left = Options.Deadline!.Value - Transport.Options.TimeProvider.GetUtcNow();
+        if (left > TimeSpan.Zero)
+        {
+            _deadlineTimer?.Change(Clamp(left), System.Threading.Timeout.InfiniteTimeSpan);
+            return;
+        }
+
         TryFinish(new Status(StatusCode.DeadlineExceeded, $"Deadline exceeded after {Timeout?.TotalMilliseconds:0.###} ms."), null, false);
+    }
 
     private static Metadata ToMetadata(HttpHeaders headers)
     {

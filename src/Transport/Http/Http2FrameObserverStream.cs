@@ -22,6 +22,7 @@ internal sealed class Http2FrameObserverStream : Stream
     private readonly IHttp2FrameSink _sink;
     private readonly Action<StreamEnd, Exception?> _onEnd;
     private int _ended;
+    private volatile bool _disposing;
 
     public Http2FrameObserverStream(Stream inner, IHttp2FrameSink sink, Action<StreamEnd, Exception?> onEnd)
     {
@@ -50,7 +51,7 @@ internal sealed class Http2FrameObserverStream : Stream
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            End(StreamEnd.Error, ex);
+            End(_disposing ? StreamEnd.Disposed : StreamEnd.Error, ex);
             throw;
         }
 
@@ -68,7 +69,7 @@ internal sealed class Http2FrameObserverStream : Stream
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            End(StreamEnd.Error, ex);
+            End(_disposing ? StreamEnd.Disposed : StreamEnd.Error, ex);
             throw;
         }
 
@@ -87,7 +88,7 @@ internal sealed class Http2FrameObserverStream : Stream
         }
         catch (Exception ex)
         {
-            End(StreamEnd.Error, ex);
+            End(_disposing ? StreamEnd.Disposed : StreamEnd.Error, ex);
             throw;
         }
 
@@ -118,8 +119,11 @@ internal sealed class Http2FrameObserverStream : Stream
     {
         if (disposing)
         {
-            _inner.Dispose();
+            // Latched before the inner stream goes: its pending read fails as it is disposed, and that
+            // error must not pass for the cause (ClassifyHandlerClose runs only on Disposed).
+            _disposing = true;
             End(StreamEnd.Disposed, null);
+            _inner.Dispose();
         }
 
         base.Dispose(disposing);
@@ -127,8 +131,9 @@ internal sealed class Http2FrameObserverStream : Stream
 
     public override async ValueTask DisposeAsync()
     {
-        await _inner.DisposeAsync().ConfigureAwait(false);
+        _disposing = true;
         End(StreamEnd.Disposed, null);
+        await _inner.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }
 

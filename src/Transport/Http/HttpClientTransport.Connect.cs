@@ -8,6 +8,30 @@ public sealed partial class HttpClientTransport
     private TaskCompletionSource? _handshake;
     private CancellationTokenSource? _warmUp;
 
+    /// <summary>Test seams around the start of a dial (the window review #9 was about); null in production.</summary>
+    internal Action? OnConnectingForTests { get; set; }
+
+    internal Action<CancellationToken>? OnDialForTests { get; set; }
+
+    /// <summary>
+    /// CloseAsync while dialing aborts the dial instead of letting it run to the owner's deadline. Made
+    /// and published under the gate with the state re-checked, so a Close that came first is never missed.
+    /// </summary>
+    private CancellationTokenSource PublishDial(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_state != StateConnecting)
+            {
+                throw new TransportConnectException($"Transport to {Address} was closed while connecting.");
+            }
+
+            var dial = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _dialing = dial;
+            return dial;
+        }
+    }
+
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
         var previous = Interlocked.CompareExchange(ref _state, StateConnecting, StateCreated);
@@ -21,12 +45,12 @@ public sealed partial class HttpClientTransport
             throw new InvalidOperationException($"Transport to {Address} was already connected; make a new transport to reconnect.");
         }
 
-        // CloseAsync while dialing aborts the dial instead of letting it run to the owner's deadline.
-        using var dial = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Volatile.Write(ref _dialing, dial);
+        OnConnectingForTests?.Invoke();
+        using var dial = PublishDial(cancellationToken);
         Stream stream;
         try
         {
+            OnDialForTests?.Invoke(dial.Token);
             stream = await SocketDialer.DialAsync(Address, Options, TransportAuthority.HostOf(_authority), dial.Token).ConfigureAwait(false);
         }
         catch (TransportConnectException ex)
@@ -113,6 +137,9 @@ public sealed partial class HttpClientTransport
             (t, state) =>
             {
                 var (req, cts) = ((HttpRequestMessage, CancellationTokenSource))state!;
+
+                // Read even when cancelled meanwhile: an unread fault is an UnobservedTaskException later.
+                var failure = t.Exception;
                 if (t.IsCompletedSuccessfully)
                 {
                     t.Result.Dispose();
@@ -120,7 +147,7 @@ public sealed partial class HttpClientTransport
                 else if (t.IsFaulted && !cts.IsCancellationRequested)
                 {
                     // The handler failed before it took our stream (e.g. disposed): nothing else will say so.
-                    FailHandshake(new TransportConnectException($"Connecting to {Address}: the HTTP/2 handler failed: {t.Exception!.GetBaseException().Message}", t.Exception.GetBaseException()));
+                    FailHandshake(new TransportConnectException($"Connecting to {Address}: the HTTP/2 handler failed: {failure!.GetBaseException().Message}", failure.GetBaseException()));
                 }
 
                 // The source is not disposed: CancelWarmUp may still cancel it, and without a timer or a

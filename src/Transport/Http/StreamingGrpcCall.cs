@@ -26,7 +26,7 @@ internal sealed class StreamingGrpcCall<TRequest, TResponse> : GrpcCall<TRequest
 
         try
         {
-            _headers = SendAsync(CreateRequest(CreateUnaryContent(request)));
+            _headers = Observed(SendAsync(CreateRequest(CreateUnaryContent(request))));
         }
         catch (Exception ex)
         {
@@ -51,13 +51,27 @@ internal sealed class StreamingGrpcCall<TRequest, TResponse> : GrpcCall<TRequest
         _requestContent = new StreamingRequestContent();
         try
         {
-            _headers = SendAsync(CreateRequest(_requestContent));
+            _headers = Observed(SendAsync(CreateRequest(_requestContent)));
         }
         catch (Exception ex)
         {
             // Failures surface through the call's streams and response, never from starting it.
             _headers = Task.FromException<bool>(ex as RpcException ?? Fail(ex));
         }
+    }
+
+    /// <summary>
+    /// A write-only duplex call, or a stream disposed before MoveNext, never awaits the send: its fault
+    /// is read here so it does not surface as an UnobservedTaskException (the call's status has it).
+    /// </summary>
+    private static Task<bool> Observed(Task<bool> send)
+    {
+        if (!send.IsCompleted || send.IsFaulted)
+        {
+            send.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        return send;
     }
 
     public async ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken = default)
@@ -152,11 +166,8 @@ internal sealed class StreamingGrpcCall<TRequest, TResponse> : GrpcCall<TRequest
     {
         try
         {
-            if (!await _headers.ConfigureAwait(false))
-            {
-                throw Fail(new Status(StatusCode.Internal, "The server ended the call with OK but sent no response message."));
-            }
-
+            // A Trailers-Only answer to a call that needs a message already failed in the headers check.
+            await _headers.ConfigureAwait(false);
             return await ReadSingleResponseAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not RpcException)

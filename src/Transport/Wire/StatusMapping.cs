@@ -25,6 +25,9 @@ public static class StatusMapping
         Http2ErrorCode.Cancel => deadlinePassed ? StatusCode.DeadlineExceeded : StatusCode.Cancelled,
         Http2ErrorCode.EnhanceYourCalm => StatusCode.ResourceExhausted,
         Http2ErrorCode.InadequateSecurity => StatusCode.PermissionDenied,
+
+        // Spec (PROTOCOL-HTTP2) over issue 3's "as grpc-go does": the project follows the spec unless a note says why not, and none does.
+        Http2ErrorCode.FlowControlError => StatusCode.Internal,
         _ => StatusCode.Internal,
     };
 

@@ -14,6 +14,7 @@ public class ServerResetTests
     [InlineData(Http2ErrorCode.Cancel, StatusCode.Cancelled, false)]
     [InlineData(Http2ErrorCode.EnhanceYourCalm, StatusCode.ResourceExhausted, false)]
     [InlineData(Http2ErrorCode.InternalError, StatusCode.Internal, false)]
+    [InlineData(Http2ErrorCode.FlowControlError, StatusCode.Internal, false)]
     [InlineData(Http2ErrorCode.InadequateSecurity, StatusCode.PermissionDenied, false)]
     public async Task Rst_stream_maps_to_status(Http2ErrorCode code, StatusCode expected, bool notProcessed)
     {

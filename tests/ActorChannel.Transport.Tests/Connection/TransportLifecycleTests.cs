@@ -21,6 +21,21 @@ public class TransportLifecycleTests
     }
 
     [Fact]
+    public async Task Close_right_after_connect_started_is_seen_before_the_dial()
+    {
+        // CloseAsync lands after ConnectAsync moved to Connecting but before the dial's cancellation
+        // source exists: the dial must not start with a token nobody will cancel.
+        await using var silent = new RawServer(async (s, ct) => await Task.Delay(Timeout.Infinite, ct));
+        var t = new HttpClientTransport(silent.Address, new TransportOptions { Credentials = ChannelCredentials.Tls() }, _ => { });
+        var dialedLive = false;
+        t.OnConnectingForTests = () => t.CloseAsync().AsTask().GetAwaiter().GetResult();
+        t.OnDialForTests = token => dialedLive = !token.IsCancellationRequested;
+        var ex = await Assert.ThrowsAsync<TransportConnectException>(() => t.ConnectAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains("closed while connecting", ex.Message);
+        Assert.False(dialedLive, "the dial started with a token the earlier CloseAsync could not cancel");
+    }
+
+    [Fact]
     public async Task Connect_after_close_and_graceful_close_of_an_idle_transport()
     {
         await using var server = await TestServer.StartAsync(new TestService().Map);

@@ -107,6 +107,10 @@ public class MetadataKeyTests
     [InlineData("user-agent", false)]
     [InlineData("grpc-accept-encoding", false)]
     [InlineData("grpc-status", false)]
+    [InlineData("content-length", false)]
+    [InlineData("Keep-Alive", false)]
+    [InlineData("proxy-connection", false)]
+    [InlineData("expect", false)]
     [InlineData(":path", false)]
     [InlineData("", false)]
     [InlineData(null, false)]
@@ -129,5 +133,17 @@ public class MetadataKeyTests
 
             Assert.Equal(valid, validates);
         }
+    }
+
+    [Theory]
+    [InlineData("content-length")]
+    [InlineData("keep-alive")]
+    [InlineData("proxy-connection")]
+    [InlineData("expect")]
+    public void Headers_the_http_stack_drops_or_misuses_are_refused_at_add(string key)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new Metadata { { key, "v" } });
+        Assert.Contains($"'{key}'", ex.Message);
+        Assert.Contains("reserved", ex.Message);
     }
 }
