@@ -121,11 +121,20 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
             return _lastGoodConfig ?? _defaultConfig;
         }
 
-        if (ServiceConfigParser.TryParse(json, Policies.IsKnown, out var parsed, out var error))
+        string? error;
+        try
         {
-            _lastGoodConfig = parsed!;
-            _runtime.Invoker.Config = parsed!;
-            return parsed!;
+            if (ServiceConfigParser.TryParse(json, Policies.IsKnown, out var parsed, out error))
+            {
+                _runtime.Invoker.Config = parsed!;
+                _lastGoodConfig = parsed!;
+                return parsed!;
+            }
+        }
+        catch (Exception e)
+        {
+            // Bad input from the resolver must never restart the channel (a restart stops every subchannel).
+            error = $"{e.GetType().Name}: {e.Message}";
         }
 
         var kept = _lastGoodConfig ?? _defaultConfig;
