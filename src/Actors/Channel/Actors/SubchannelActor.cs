@@ -26,6 +26,7 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
     private int _generation;
     private int _failedPasses;
     private bool _settingsSeen;
+    private string? _lostWhileConnecting;
     private TimeSpan _currentBackoff;
     private IClientTransport? _transport;
     private CancellationTokenSource? _connectCts;
@@ -99,6 +100,7 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
 
         int generation = ++_generation;
         _settingsSeen = false;
+        _lostWhileConnecting = null;
         _currentBackoff = _runtime.Backoff.Delay(_failedPasses);
         var connectTimeout = _runtime.Backoff.ConnectTimeout(_currentBackoff);
         MoveTo(ConnectivityState.Connecting, $"connect attempt {_failedPasses + 1}, deadline {connectTimeout.TotalSeconds:0.###} s");
@@ -148,6 +150,12 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
     {
         Context.Timers.Cancel(ConnectDeadlineTimer);
         DisposeConnectCts();
+        if (error is null && _lostWhileConnecting is not null)
+        {
+            // ConnectAsync succeeded but the connection died before we heard: never publish a dead transport.
+            error = new TransportConnectException(_lostWhileConnecting);
+        }
+
         if (error is null)
         {
             // Backoff resets only when the server's SETTINGS prove the connection usable (connection-backoff.md),
@@ -199,6 +207,14 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
                 DisposeConnectCts();
                 CloseTransport(graceful: false);
                 MoveTo(ConnectivityState.Idle, $"GOAWAY {goAway.ErrorCode} while connecting");
+                break;
+            case ConnectionEvent.Closed closed when _state == ConnectivityState.Connecting:
+                // Lost between the handshake and ConnectAsync's completion: the attempt fails when it finishes
+                // (its ConnectFinished always follows), so the deadline no longer matters.
+                _lostWhileConnecting = "connection closed while connecting: " + (closed.Error?.Message ?? closed.Reason.ToString());
+                Context.Timers.Cancel(ConnectDeadlineTimer);
+                _connectCts?.Cancel();
+                CloseTransport(graceful: false);
                 break;
             case ConnectionEvent.Closed closed when _state == ConnectivityState.Ready:
                 _handle.Publish(ConnectivityState.Idle, null);
