@@ -61,6 +61,9 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
             case TransportEvent e when e.Generation == _generation:
                 OnTransportEvent(e.Event);
                 break;
+            case Sync sync:
+                sync.Done.TrySetResult();
+                break;
             case Shutdown s:
                 ShutdownNow(s.Reason, graceful: true);
                 Context.StopSelf();
