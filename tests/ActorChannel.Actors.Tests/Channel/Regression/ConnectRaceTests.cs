@@ -40,4 +40,40 @@ public class ConnectRaceTests : ChannelTestBase
         Assert.Single(Transports.Latest(Addr(1))!.Calls);
         Assert.NotSame(first, Transports.Latest(Addr(1)));
     }
+
+    [Fact]
+    public async Task Goaway_while_connecting_backs_off_and_reresolves()
+    {
+        var channel = await DialAsync("round_robin", Addrs(1));
+        Transports.DefaultScript = ConnectScript.Hang;
+        Transports.Latest(Addr(1))!.Lose();
+        await SettleAsync();
+        int resolvesBefore = Resolver.ResolveCount;
+
+        for (int i = 0; i < 20; i++)
+        {
+            var t = Transports.Latest(Addr(1))!;
+            t.ReceiveSettings();
+            t.GoAway();
+            await SettleAsync();
+        }
+
+        // The first connection plus one attempt: no new transport without virtual time passing.
+        Assert.Equal(2, Transports.Transports.Count);
+        Assert.Equal(S.TransientFailure, TransitionsOf(Addr(1)).Last().To);
+        Assert.True(Resolver.ResolveCount > resolvesBefore, "a failed attempt asks the resolver again");
+
+        await AdvanceAsync(TimeSpan.FromSeconds(1.1));
+        Assert.Equal(3, Transports.Transports.Count);
+
+        // The failed attempt counted: the next backoff is longer than the first.
+        var third = Transports.Latest(Addr(1))!;
+        third.ReceiveSettings();
+        third.GoAway();
+        await SettleAsync();
+        await AdvanceAsync(TimeSpan.FromSeconds(1.1));
+        Assert.Equal(3, Transports.Transports.Count);
+        await AdvanceAsync(TimeSpan.FromSeconds(0.5));
+        Assert.Equal(4, Transports.Transports.Count);
+    }
 }
