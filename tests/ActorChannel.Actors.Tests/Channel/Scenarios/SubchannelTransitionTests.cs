@@ -81,7 +81,9 @@ public class SubchannelTransitionTests(ITestOutputHelper output) : ChannelTestBa
             case S.TransientFailure: Transports.Script(Addr(1), ConnectScript.Fail()); break;
         }
 
-        var channel = await DialAsync("pick_first", [Addr(1), Addr(2)]);
+        // Alone, so pick_first keeps it in TRANSIENT_FAILURE: beside a READY address it would be disconnected (review #5).
+        TransportAddress[] addresses = state == S.TransientFailure ? [Addr(1)] : [Addr(1), Addr(2)];
+        var channel = await DialAsync("pick_first", addresses);
         if (state == S.Idle)
         {
             Transports.Latest(Addr(1))!.Lose();
