@@ -52,6 +52,9 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
         // Also reached when a parent actor stops the channel without DisposeAsync: the channel is closed then too.
         _runtime.Slot.Close();
         SetState(ConnectivityState.Shutdown, "channel closed");
+
+        // The children have stopped; connections still draining end with the channel, DisposeAsync or not.
+        _runtime.CloseDraining();
         _runtime.MarkStopped();
     }
 

@@ -65,7 +65,9 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
                 sync.Done.TrySetResult();
                 break;
             case Shutdown s:
-                ShutdownNow(s.Reason, graceful: true);
+                // Only a READY connection can have calls to drain; a dial still in progress never emits Closed,
+                // so closing it "gracefully" would leave it tracked as draining forever.
+                ShutdownNow(s.Reason, graceful: _state == ConnectivityState.Ready);
                 Context.StopSelf();
                 break;
         }
