@@ -41,7 +41,12 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
         long id = _runtime.NextSubchannelId();
         var self = Context.Self;
         ActorRef<SubchannelMessage>? child = null;
-        var handle = new SubchannelHandle(id, address, () => self.Tell(new ExitIdle()));
+        var handle = new SubchannelHandle(id, address, () => self.Tell(new ExitIdle()), () =>
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            child!.Tell(new SubchannelMessage.Sync(done));
+            return done.Task;
+        });
         child = Context.Spawn(SubchannelActor.Props(_runtime, handle, self), "subchannel-" + id);
         var subchannel = new Subchannel(handle, () => child.Tell(new SubchannelMessage.Connect()));
         _subchannels.Add(id, (subchannel, child));

@@ -52,6 +52,9 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
         // Also reached when a parent actor stops the channel without DisposeAsync: the channel is closed then too.
         _runtime.Slot.Close();
         SetState(ConnectivityState.Shutdown, "channel closed");
+
+        // The children have stopped; connections still draining end with the channel, DisposeAsync or not.
+        _runtime.CloseDraining();
         _runtime.MarkStopped();
     }
 
@@ -121,11 +124,20 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
             return _lastGoodConfig ?? _defaultConfig;
         }
 
-        if (ServiceConfigParser.TryParse(json, Policies.IsKnown, out var parsed, out var error))
+        string? error;
+        try
         {
-            _lastGoodConfig = parsed!;
-            _runtime.Invoker.Config = parsed!;
-            return parsed!;
+            if (ServiceConfigParser.TryParse(json, Policies.IsKnown, out var parsed, out error))
+            {
+                _runtime.Invoker.Config = parsed!;
+                _lastGoodConfig = parsed!;
+                return parsed!;
+            }
+        }
+        catch (Exception e)
+        {
+            // Bad input from the resolver must never restart the channel (a restart stops every subchannel).
+            error = $"{e.GetType().Name}: {e.Message}";
         }
 
         var kept = _lastGoodConfig ?? _defaultConfig;

@@ -144,6 +144,9 @@ internal sealed class ChannelRuntime
     /// <summary>A transport closing gracefully (GOAWAY, removed address): DisposeAsync closes it hard if it is still draining.</summary>
     public void TrackDraining(IClientTransport transport) => _draining.TryAdd(transport, 0);
 
+    /// <summary>Transports closing gracefully that have not closed yet (tests and diagnostics).</summary>
+    public IReadOnlyCollection<IClientTransport> DrainingTransports => _draining.Keys.ToArray();
+
     /// <summary>Told from the transport's own thread when it has closed.</summary>
     public void TransportClosed(IClientTransport transport) => _draining.TryRemove(transport, out _);
 

@@ -74,8 +74,14 @@ internal sealed class ResolverActor : Actor<ResolverMessage>
                 break;
             case ResolveFinished { Result: { } result }:
                 _resolving = false;
-                _failures = 0;
                 _channel.Tell(new ChannelMessage.AddressesUpdated(result.Addresses, result.ServiceConfigJson));
+                if (result.Addresses.Count == 0)
+                {
+                    RetryEmpty();
+                    break;
+                }
+
+                _failures = 0;
                 if (_pending)
                 {
                     _pending = false;
@@ -92,10 +98,28 @@ internal sealed class ResolverActor : Actor<ResolverMessage>
                 break;
             case Pushed pushed:
                 _channel.Tell(new ChannelMessage.AddressesUpdated(pushed.Result.Addresses, pushed.Result.ServiceConfigJson));
+                if (pushed.Result.Addresses.Count == 0 && !_resolving)
+                {
+                    RetryEmpty();
+                }
+
                 break;
             case PushedError pushed:
                 ReportError(pushed.Error);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// No addresses is a bad resolver state (grpc-go): resolve again, with the failure backoff so a resolver with
+    /// no MinResolveInterval cannot spin.
+    /// </summary>
+    private void RetryEmpty()
+    {
+        _pending = false;
+        if (!Context.Timers.IsTimerActive(Timer))
+        {
+            Context.Timers.StartSingleTimer(Timer, new TimerFired(), _runtime.ResolverBackoff.Delay(_failures++));
         }
     }
 

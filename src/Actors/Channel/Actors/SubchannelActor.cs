@@ -26,6 +26,7 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
     private int _generation;
     private int _failedPasses;
     private bool _settingsSeen;
+    private string? _lostWhileConnecting;
     private TimeSpan _currentBackoff;
     private IClientTransport? _transport;
     private CancellationTokenSource? _connectCts;
@@ -60,8 +61,13 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
             case TransportEvent e when e.Generation == _generation:
                 OnTransportEvent(e.Event);
                 break;
+            case Sync sync:
+                sync.Done.TrySetResult();
+                break;
             case Shutdown s:
-                ShutdownNow(s.Reason, graceful: true);
+                // Only a READY connection can have calls to drain; a dial still in progress never emits Closed,
+                // so closing it "gracefully" would leave it tracked as draining forever.
+                ShutdownNow(s.Reason, graceful: _state == ConnectivityState.Ready);
                 Context.StopSelf();
                 break;
         }
@@ -99,6 +105,7 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
 
         int generation = ++_generation;
         _settingsSeen = false;
+        _lostWhileConnecting = null;
         _currentBackoff = _runtime.Backoff.Delay(_failedPasses);
         var connectTimeout = _runtime.Backoff.ConnectTimeout(_currentBackoff);
         MoveTo(ConnectivityState.Connecting, $"connect attempt {_failedPasses + 1}, deadline {connectTimeout.TotalSeconds:0.###} s");
@@ -148,10 +155,22 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
     {
         Context.Timers.Cancel(ConnectDeadlineTimer);
         DisposeConnectCts();
+        if (_lostWhileConnecting is not null)
+        {
+            // The connection died before READY (ConnectAsync may even have succeeded): never publish a dead
+            // transport, and report why it died rather than the cancellation that ended the attempt.
+            error = new TransportConnectException(_lostWhileConnecting, error);
+        }
+
         if (error is null)
         {
             // Backoff resets only when the server's SETTINGS prove the connection usable (connection-backoff.md),
             // so a peer that accepts sockets and never speaks HTTP/2 cannot cause a reconnect storm.
+            if (_settingsSeen)
+            {
+                _failedPasses = 0;
+            }
+
             MoveTo(ConnectivityState.Ready, "connected");
             return;
         }
@@ -173,8 +192,14 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
         switch (e)
         {
             case ConnectionEvent.SettingsReceived:
+                // Backoff resets only for a connection that made it to READY: one that dies (or drains) while
+                // still connecting is a failed attempt, or a draining server would get a reconnect storm.
                 _settingsSeen = true;
-                _failedPasses = 0;
+                if (_state == ConnectivityState.Ready)
+                {
+                    _failedPasses = 0;
+                }
+
                 break;
             case ConnectionEvent.Closed closed when _state == ConnectivityState.Ready && !_settingsSeen:
                 _handle.Publish(ConnectivityState.TransientFailure, null);
@@ -192,13 +217,12 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
                 MoveTo(ConnectivityState.Idle, $"GOAWAY {goAway.ErrorCode} last stream {goAway.LastStreamId}");
                 break;
             case ConnectionEvent.GoAwayReceived goAway when _state == ConnectivityState.Connecting:
-                // The server is draining before this connection was ready: not a connection failure, so no
-                // backoff; abandon the attempt and let the balancer reconnect (likely to a fresh server).
-                Context.Timers.Cancel(ConnectDeadlineTimer);
-                _connectCts?.Cancel();
-                DisposeConnectCts();
-                CloseTransport(graceful: false);
-                MoveTo(ConnectivityState.Idle, $"GOAWAY {goAway.ErrorCode} while connecting");
+                // A server draining before this connection was READY: a failed attempt (backoff, ResolveNow),
+                // as grpc-go does; reconnecting at once would hammer a server that is going away.
+                AbandonAttempt($"GOAWAY {goAway.ErrorCode} while connecting");
+                break;
+            case ConnectionEvent.Closed closed when _state == ConnectivityState.Connecting:
+                AbandonAttempt("connection closed while connecting: " + (closed.Error?.Message ?? closed.Reason.ToString()));
                 break;
             case ConnectionEvent.Closed closed when _state == ConnectivityState.Ready:
                 _handle.Publish(ConnectivityState.Idle, null);
@@ -206,6 +230,18 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
                 MoveTo(ConnectivityState.Idle, "connection lost: " + (closed.Error?.Message ?? closed.Reason.ToString()));
                 break;
         }
+    }
+
+    /// <summary>
+    /// The attempt's connection died before READY: its ConnectFinished always follows (success or not) and then
+    /// fails the attempt, so the deadline no longer matters.
+    /// </summary>
+    private void AbandonAttempt(string why)
+    {
+        _lostWhileConnecting ??= why;
+        Context.Timers.Cancel(ConnectDeadlineTimer);
+        _connectCts?.Cancel();
+        CloseTransport(graceful: false);
     }
 
     private void ShutdownNow(string reason, bool graceful)

@@ -22,7 +22,8 @@ public sealed class ExponentialBackoff
     /// <summary>The delay before retry number <paramref name="retries"/> (0 = after the first failure since success).</summary>
     public TimeSpan Delay(int retries)
     {
-        return Jittered(Unjittered(retries));
+        // The first retry waits exactly INITIAL_BACKOFF (connection-backoff.md, grpc-go); jitter starts after it.
+        return retries == 0 ? Unjittered(0) : Jittered(Unjittered(retries));
     }
 
     /// <summary>The delay without jitter: the middle of the range Delay may return.</summary>

@@ -58,6 +58,9 @@ internal sealed class PickFirstPolicy(IBalancerHelper helper) : SubchannelListPo
             case ConnectivityState.Ready:
                 _selected ??= subchannel;
                 _idle = false;
+
+                // One connection only (as grpc-go): the others' connections and attempts end now.
+                Subchannels.DisconnectAllBut(_selected, $"pick_first uses {_selected.Address}");
                 break;
             case ConnectivityState.Idle when ReferenceEquals(subchannel, _selected):
                 _selected = Subchannels.Ordered.FirstOrDefault(s => s.State == ConnectivityState.Ready);

@@ -110,6 +110,31 @@ internal sealed class SubchannelList
         subchannel.Connect();
     }
 
+    /// <summary>
+    /// Every subchannel but <paramref name="keep"/> that is not IDLE is replaced by a fresh IDLE one for the same
+    /// address: its connection (or attempt in progress, or backoff) ends, and it is there for the next pass.
+    /// </summary>
+    public void DisconnectAllBut(Subchannel keep, string reason)
+    {
+        var ordered = new List<Subchannel>(_ordered);
+        for (int i = 0; i < ordered.Count; i++)
+        {
+            var sc = ordered[i];
+            if (ReferenceEquals(sc, keep) || sc.State == ConnectivityState.Idle)
+            {
+                continue;
+            }
+
+            Remove(sc, reason);
+            var fresh = _helper.CreateSubchannel(sc.Address);
+            _byAddress.Add(sc.Address, fresh);
+            _evaluator.Record(fresh.Id, ConnectivityState.Idle);
+            ordered[i] = fresh;
+        }
+
+        _ordered = ordered;
+    }
+
     public void Clear(string reason)
     {
         foreach (var sc in _ordered)

@@ -185,9 +185,11 @@ internal sealed class ChannelCallInvoker : CallInvoker
             options = options with { WaitForReady = true };
         }
 
-        if (mc.Timeout is { } timeout)
+        // A timeout past DateTimeOffset.MaxValue (e.g. the max protobuf Duration) means no deadline at all.
+        var now = _time.GetUtcNow();
+        if (mc.Timeout is { } timeout && timeout < DateTimeOffset.MaxValue - now)
         {
-            var deadline = _time.GetUtcNow() + timeout;
+            var deadline = now + timeout;
             if (options.Deadline is null || options.Deadline > deadline)
             {
                 options = options with { Deadline = deadline };

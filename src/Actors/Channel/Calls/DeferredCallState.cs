@@ -90,7 +90,9 @@ internal sealed class DeferredCallState : ICallState
     /// <summary>The call now runs on <paramref name="inner"/> (a new attempt replaces the previous one).</summary>
     public void Attach(IInnerCall inner)
     {
-        Volatile.Write(ref _inner, inner);
+        // A full fence (not Volatile.Write, which lets the reads below move before the store): Cancel and
+        // ResponseHeadersAsync store then read in the opposite order, so one side always sees the other.
+        Interlocked.Exchange(ref _inner, inner);
         if (Volatile.Read(ref _earlyHeaders) is { } early)
         {
             Forward(inner.Headers, early);
@@ -105,7 +107,7 @@ internal sealed class DeferredCallState : ICallState
     /// <summary>The call failed before it reached a transport (pick failure, deadline, cancellation, channel closed).</summary>
     public void FailBeforeStart(RpcException error)
     {
-        Volatile.Write(ref _failure, error);
+        Interlocked.Exchange(ref _failure, error);
         Finished(error);
     }
 

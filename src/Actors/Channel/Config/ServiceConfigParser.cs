@@ -6,6 +6,9 @@ namespace ActorChannel.Client.Config;
 /// <summary>Parses service config JSON; every rejection names the field that was wrong.</summary>
 public static class ServiceConfigParser
 {
+    /// <summary>The largest protobuf Duration, 10000 years.</summary>
+    private const decimal MaxDurationSeconds = 315_576_000_000m;
+
     /// <summary>Parses <paramref name="json"/>; <paramref name="isKnownPolicy"/> says which policy names this channel has.</summary>
     /// <exception cref="FormatException">The config is not valid JSON or a field has the wrong shape or an unknown value.</exception>
     public static ServiceConfig Parse(string json, Func<string, bool> isKnownPolicy)
@@ -47,10 +50,12 @@ public static class ServiceConfigParser
             error = null;
             return true;
         }
-        catch (FormatException e)
+        catch (Exception e)
         {
+            // A resolver's config is untrusted input: whatever shape breaks the parser rejects the config,
+            // never the channel.
             config = null;
-            error = e.Message;
+            error = e is FormatException ? e.Message : $"service config could not be parsed ({e.GetType().Name}: {e.Message})";
             return false;
         }
     }
@@ -151,8 +156,15 @@ public static class ServiceConfigParser
             throw new FormatException($"{where}.name must be an array.");
         }
 
+        int i = 0;
         foreach (var name in list.EnumerateArray())
         {
+            if (name.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException($"{where}.name[{i}] must be an object, got {name.ValueKind}.");
+            }
+
+            i++;
             string? service = name.TryGetProperty("service", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
             string? method = name.TryGetProperty("method", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
             if (string.IsNullOrEmpty(service) && !string.IsNullOrEmpty(method))
@@ -193,6 +205,11 @@ public static class ServiceConfigParser
             || !decimal.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds))
         {
             throw new FormatException($"{where} must be a duration like \"1.5s\", got {value.GetRawText()}.");
+        }
+
+        if (seconds > MaxDurationSeconds)
+        {
+            throw new FormatException($"{where} must be at most {MaxDurationSeconds}s (protobuf Duration), got {value.GetRawText()}.");
         }
 
         return TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond));

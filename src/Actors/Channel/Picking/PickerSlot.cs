@@ -73,7 +73,7 @@ internal sealed class PickerSlot
 
     /// <summary>
     /// A pick for the transparent retry of a call that <paramref name="avoid"/> did not process: that transport is
-    /// treated as not READY (it is most likely draining and its subchannel has not said so yet).
+    /// skipped while the picker offers others, and taken if its subchannel still publishes it after that.
     /// </summary>
     public Task<IClientTransport> PickAvoidingAsync(in PickInfo info, DateTimeOffset? deadline, CancellationToken cancellationToken, IClientTransport avoid) =>
         PickSlowAsync(info, deadline, cancellationToken, Volatile.Read(ref _next), Volatile.Read(ref _picker), avoid);
@@ -99,6 +99,7 @@ internal sealed class PickerSlot
     private async Task<IClientTransport> PickSlowAsync(PickInfo info, DateTimeOffset? deadline, CancellationToken cancellationToken, TaskCompletionSource signal, Picker? picker, IClientTransport? avoid)
     {
         int samePickerTries = 0;
+        bool synced = false;
         while (true)
         {
             if (picker is not null)
@@ -107,9 +108,38 @@ internal sealed class PickerSlot
                 switch (result.Kind)
                 {
                     case PickKind.Complete:
-                        if (result.Subchannel!.ReadyTransport is { } transport && transport != avoid)
+                        if (result.Subchannel!.ReadyTransport is { } transport)
                         {
-                            return transport;
+                            if (transport != avoid)
+                            {
+                                return transport;
+                            }
+
+                            if (samePickerTries >= SamePickerRetries)
+                            {
+                                if (synced)
+                                {
+                                    // The subchannel has heard every event of this transport and still publishes
+                                    // it: the refusal was per stream (REFUSED_STREAM on a healthy connection, e.g.
+                                    // the only backend), and waiting for another picker could wait forever.
+                                    return transport;
+                                }
+
+                                // A GOAWAY may still be on its way to the subchannel: let it catch up, then re-pick.
+                                try
+                                {
+                                    await Task.WhenAny(result.Subchannel.SyncAsync(), signal.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
+                                }
+                                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                                {
+                                    throw Cancelled(picker);
+                                }
+                                synced = true;
+                                signal = Volatile.Read(ref _next);
+                                picker = Volatile.Read(ref _picker);
+                                samePickerTries = 0;
+                                continue;
+                            }
                         }
 
                         // The subchannel left READY after this picker was made: try the picker's next choice a

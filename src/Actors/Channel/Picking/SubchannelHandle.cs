@@ -11,13 +11,15 @@ namespace ActorChannel.Client.Picking;
 internal sealed class SubchannelHandle
 {
     private IClientTransport? _readyTransport;
+    private readonly Func<Task> _sync;
     private int _state;
 
-    public SubchannelHandle(long id, TransportAddress address, Action? requestConnect = null)
+    public SubchannelHandle(long id, TransportAddress address, Action? requestConnect = null, Func<Task>? sync = null)
     {
         Id = id;
         Address = address;
         RequestConnect = requestConnect ?? (static () => { });
+        _sync = sync ?? (static () => Task.CompletedTask);
     }
 
     public long Id { get; }
@@ -26,6 +28,12 @@ internal sealed class SubchannelHandle
 
     /// <summary>Asks the owner to start connecting (pick_first's idle picker uses it). Thread-safe: it only Tells.</summary>
     public Action RequestConnect { get; }
+
+    /// <summary>
+    /// Completes once the owner has handled every connection event told to it before this call, so a caller that
+    /// saw a transport misbehave can tell "the subchannel has not heard yet" from "the subchannel still trusts it".
+    /// </summary>
+    public Task SyncAsync() => _sync();
 
     /// <summary>The transport to send calls on, or null when the subchannel is not READY.</summary>
     public IClientTransport? ReadyTransport => Volatile.Read(ref _readyTransport);

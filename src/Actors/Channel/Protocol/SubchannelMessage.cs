@@ -18,6 +18,9 @@ internal abstract record SubchannelMessage
     /// <summary>Any → SHUTDOWN: the transport closes gracefully (calls in flight finish) and the actor stops.</summary>
     public sealed record Shutdown(string Reason) : SubchannelMessage;
 
+    /// <summary>Completes <paramref name="Done"/> once every message told before it has been handled.</summary>
+    public sealed record Sync(TaskCompletionSource Done) : SubchannelMessage;
+
     public sealed record ConnectFinished(int Generation, Exception? Error) : SubchannelMessage;
 
     public sealed record ConnectDeadline(int Generation) : SubchannelMessage;

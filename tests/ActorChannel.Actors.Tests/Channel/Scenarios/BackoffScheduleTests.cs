@@ -55,8 +55,10 @@ public class BackoffScheduleTests(ITestOutputHelper output) : ChannelTestBase(ou
         var unjittered = new ExponentialBackoff(BackoffOptions.Default, () => 0.5);
         for (int n = 0; n < 12; n++)
         {
-            var r = draws[^1];
-            var delay = TimeSpan.FromTicks((long)(unjittered.Unjittered(n).Ticks * (1 + (0.2 * ((r * 2) - 1)))));
+            // The first delay is exactly INITIAL_BACKOFF (no draw); later ones use the latest draw.
+            var delay = n == 0
+                ? unjittered.Unjittered(0)
+                : TimeSpan.FromTicks((long)(unjittered.Unjittered(n).Ticks * (1 + (0.2 * ((draws[^1] * 2) - 1)))));
             Assert.InRange(delay, unjittered.Unjittered(n) * 0.8, unjittered.Unjittered(n) * 1.2);
             await AdvanceAsync(delay - Ms);
             Assert.Equal(n + 1, Attempts);

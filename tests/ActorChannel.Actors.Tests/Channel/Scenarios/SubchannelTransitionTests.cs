@@ -53,14 +53,18 @@ public class SubchannelTransitionTests(ITestOutputHelper output) : ChannelTestBa
     }
 
     [Fact]
-    public async Task Connecting_to_idle_on_goaway_before_ready()
+    public async Task Connecting_to_transient_failure_on_goaway_before_ready()
     {
+        // A GOAWAY before READY is a failed attempt (review #6): backoff, not an immediate reconnect.
         Transports.Script(Addr(1), ConnectScript.Hang);
         var channel = await DialAsync("round_robin", [Addr(1)]);
         Transports.Latest(Addr(1))!.GoAway();
         await SettleAsync();
-        Assert.Equal([(S.Idle, S.Connecting), (S.Connecting, S.Idle), (S.Idle, S.Connecting), (S.Connecting, S.Ready)], Steps(Transitions));
+        Assert.Equal([(S.Idle, S.Connecting), (S.Connecting, S.TransientFailure)], Steps(Transitions));
+        Assert.Contains("GOAWAY", Transitions.Last().Reason);
         Assert.True(Transports.TransportsTo(Addr(1))[0].IsClosed);
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal([(S.Idle, S.Connecting), (S.Connecting, S.TransientFailure), (S.TransientFailure, S.Idle), (S.Idle, S.Connecting), (S.Connecting, S.Ready)], Steps(Transitions));
         Assert.Equal(S.Ready, channel.State);
     }
 
@@ -77,7 +81,9 @@ public class SubchannelTransitionTests(ITestOutputHelper output) : ChannelTestBa
             case S.TransientFailure: Transports.Script(Addr(1), ConnectScript.Fail()); break;
         }
 
-        var channel = await DialAsync("pick_first", [Addr(1), Addr(2)]);
+        // Alone, so pick_first keeps it in TRANSIENT_FAILURE: beside a READY address it would be disconnected (review #5).
+        TransportAddress[] addresses = state == S.TransientFailure ? [Addr(1)] : [Addr(1), Addr(2)];
+        var channel = await DialAsync("pick_first", addresses);
         if (state == S.Idle)
         {
             Transports.Latest(Addr(1))!.Lose();

@@ -26,8 +26,19 @@ public class BackoffTests
     public void Jitter_spreads_twenty_percent_each_way(double random, double factor)
     {
         var b = new ExponentialBackoff(BackoffOptions.Default, () => random);
-        Assert.Equal(factor, b.Delay(0).TotalSeconds, 6);
+        Assert.Equal(1.6 * factor, b.Delay(1).TotalSeconds, 6);
         Assert.Equal(120 * factor, b.Delay(50).TotalSeconds, 5);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.999999999)]
+    [InlineData(0.25)]
+    public void First_retry_waits_exactly_the_initial_backoff(double random)
+    {
+        // connection-backoff.md and grpc-go: no jitter on the first delay (review #12).
+        var b = new ExponentialBackoff(BackoffOptions.Default, () => random);
+        Assert.Equal(TimeSpan.FromSeconds(1), b.Delay(0));
     }
 
     [Fact]
