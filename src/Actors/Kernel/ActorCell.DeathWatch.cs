@@ -46,6 +46,24 @@ internal sealed partial class ActorCell<T>
         _watching = null;
     }
 
+    protected override void UnwatchChildren()
+    {
+        if (_watching is null)
+        {
+            return;
+        }
+
+        // Removing while enumerating is allowed for Dictionary since .NET Core 3.0.
+        foreach (var watched in _watching.Keys)
+        {
+            if (watched.Parent == this)
+            {
+                _watching.Remove(watched);
+                watched.PostSystem(new UnwatchActor(this));
+            }
+        }
+    }
+
     private void WatchCore(ActorRef other, T message, bool hasMessage)
     {
         ArgumentNullException.ThrowIfNull(other);

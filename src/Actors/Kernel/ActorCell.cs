@@ -87,6 +87,8 @@ internal sealed partial class ActorCell<T> : ActorCellBase, IActorContext<T>
         AfterUserEnqueue();
     }
 
+    protected override bool HasInstance => _actor is not null;
+
     protected override bool HasUserWork() => _queue.HasItems();
 
     protected override UserRun ProcessOneUserMessage()

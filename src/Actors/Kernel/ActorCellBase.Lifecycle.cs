@@ -17,6 +17,12 @@ internal abstract partial class ActorCellBase
     /// <summary>Unwatches everything this actor watches (it no longer cares).</summary>
     protected abstract void UnwatchAll();
 
+    /// <summary>
+    /// Unwatches every child (current or old) before a restart stops them: their termination belongs to the
+    /// old instance, and a Terminated reaching the new one would stop it with a DeathPactException.
+    /// </summary>
+    protected abstract void UnwatchChildren();
+
     private void BeginStop()
     {
         lock (this)
@@ -43,6 +49,11 @@ internal abstract partial class ActorCellBase
         InvokePostStop();
         CancelTimers();   // again: PostStop itself may have started one
         UnwatchAll();
+
+        // Free the name before anyone can observe the termination, so Terminated means the name is reusable.
+        // The parent's stop/restart still waits for ChildTerminated; an empty child table then means every
+        // child has run PostStop, since each removes itself only after its PostStop.
+        Parent?.RemoveChild(this);
         NotifyWatchers();
         Close();
         if (Parent is null)
@@ -57,14 +68,17 @@ internal abstract partial class ActorCellBase
 
     private void BeginRestart(RestartActor restart)
     {
-        if (State != Lifecycle.Running)
+        if (State != Lifecycle.Running || !Failed)
         {
-            return;   // stopping wins over restarting
+            return;   // stopping wins over restarting; a directive for a failure already dealt with is stale
         }
+
+        _escalatedChildren = null;   // they are stopped with the other children
 
         InvokePreRestart(restart.Cause, restart.FailedMessage);
         CancelTimers();
         _restartCause = restart.Cause;
+        UnwatchChildren();
         if (StopChildren())
         {
             State = Lifecycle.Restarting;
@@ -86,10 +100,7 @@ internal abstract partial class ActorCellBase
     private void OnChildTerminated(ActorCellBase child)
     {
         RemoveChild(child);
-        if (child == _escalatedChild)
-        {
-            _escalatedChild = null;
-        }
+        _escalatedChildren?.Remove(child);
 
         if (HasChildren())
         {

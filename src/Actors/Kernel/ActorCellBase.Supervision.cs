@@ -3,7 +3,8 @@ namespace ActorChannel.Kernel;
 /// <summary>Failure reporting (child side) and one-for-one decisions (parent side).</summary>
 internal abstract partial class ActorCellBase
 {
-    private ActorCellBase? _escalatedChild;
+    // Children whose failure this actor escalated as its own; all continue if it is resumed.
+    private List<ActorCellBase>? _escalatedChildren;
 
     protected abstract SupervisorStrategy StrategyForChildren { get; }
 
@@ -26,7 +27,10 @@ internal abstract partial class ActorCellBase
         Parent.PostSystem(new ChildFailed(this, cause, failedMessage));
     }
 
-    private void Resume()
+    /// <summary>False after the Props factory threw: there is nothing to resume.</summary>
+    protected abstract bool HasInstance { get; }
+
+    private void Resume(Exception cause)
     {
         if (!Failed)
         {
@@ -34,11 +38,20 @@ internal abstract partial class ActorCellBase
         }
 
         Failed = false;
-        if (_escalatedChild is { } child)
+        if (!HasInstance)
         {
-            // We were resumed after escalating on its behalf: it continues too.
-            _escalatedChild = null;
-            child.PostSystem(new ResumeActor());
+            Recreate(cause);   // as a restart: resuming nothing would fail every later message
+            return;
+        }
+
+        if (_escalatedChildren is { } children)
+        {
+            // We were resumed after escalating on their behalf: they continue too.
+            _escalatedChildren = null;
+            foreach (var child in children)
+            {
+                child.PostSystem(new ResumeActor(cause));
+            }
         }
     }
 
@@ -79,7 +92,7 @@ internal abstract partial class ActorCellBase
         switch (directive)
         {
             case Directive.Resume:
-                child.PostSystem(new ResumeActor());
+                child.PostSystem(new ResumeActor(failure.Cause));
                 break;
             case Directive.Restart:
                 child.PostSystem(new RestartActor(failure.Cause, failure.FailedMessage));
@@ -88,8 +101,13 @@ internal abstract partial class ActorCellBase
                 child.PostSystem(new StopActor());
                 break;
             case Directive.Escalate:
-                _escalatedChild = child;
-                Fail(failure.Cause, failure.FailedMessage, escalated: true);
+                (_escalatedChildren ??= []).Add(child);
+                if (!Failed)
+                {
+                    // Already failed: the parent's one directive covers this child too.
+                    Fail(failure.Cause, failure.FailedMessage, escalated: true);
+                }
+
                 break;
         }
     }

@@ -91,8 +91,8 @@ internal abstract partial class ActorCellBase : Mailbox
             case StopActor:
                 BeginStop();
                 break;
-            case ResumeActor:
-                Resume();
+            case ResumeActor resume:
+                Resume(resume.Cause);
                 break;
             case RestartActor restart:
                 BeginRestart(restart);

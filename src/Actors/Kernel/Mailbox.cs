@@ -66,6 +66,18 @@ internal abstract class Mailbox : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>Test aid: system messages posted but not yet taken (walks the stack; no writes).</summary>
+    internal int QueuedSystemMessages()
+    {
+        var count = 0;
+        for (var message = Volatile.Read(ref _systemHead); message is not null; message = message.Next)
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     /// <summary>Called by producers right after they enqueued a user-queue item.</summary>
     protected void AfterUserEnqueue()
     {
@@ -134,6 +146,7 @@ internal abstract class Mailbox : IThreadPoolWorkItem
     {
         BeforeRun();
         var budget = System.Throughput;
+        var starved = false;
         while (true)
         {
             if (Volatile.Read(ref _systemHead) is not null)
@@ -155,6 +168,7 @@ internal abstract class Mailbox : IThreadPoolWorkItem
             var outcome = ProcessOneUserMessage();
             if (outcome == UserRun.Empty)
             {
+                starved = true;
                 break;
             }
 
@@ -168,6 +182,12 @@ internal abstract class Mailbox : IThreadPoolWorkItem
 
         if (HasPendingWork())
         {
+            if (starved)
+            {
+                // A producer reserved a slot but is preempted before publishing it: let it run, do not spin the pool.
+                Thread.Yield();
+            }
+
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
             return;
         }
@@ -226,6 +246,7 @@ internal abstract class Mailbox : IThreadPoolWorkItem
     private void DrainUserAfterClose()
     {
         // The user queue has a single consumer; after close, whoever holds this flag is that consumer.
+        var spinner = default(SpinWait);
         while (Interlocked.CompareExchange(ref _drainingUser, 1, 0) == 0)
         {
             DrainUserToDeadLetters();
@@ -234,6 +255,8 @@ internal abstract class Mailbox : IThreadPoolWorkItem
             {
                 return;
             }
+
+            spinner.SpinOnce();   // an item reserved but not yet published: give its producer time
         }
     }
 }

@@ -13,7 +13,11 @@ internal abstract class SystemMessage
 internal sealed class StopActor : SystemMessage;
 
 /// <summary>The supervisor let a failed actor continue with its next message.</summary>
-internal sealed class ResumeActor : SystemMessage;
+internal sealed class ResumeActor(Exception cause) : SystemMessage
+{
+    /// <summary>Passed to PostRestart if there is no instance to resume (its Props factory failed).</summary>
+    public Exception Cause { get; } = cause;
+}
 
 /// <summary>The supervisor wants a fresh instance; the mailbox is kept.</summary>
 internal sealed class RestartActor(Exception cause, object? failedMessage) : SystemMessage

@@ -154,4 +154,21 @@ public sealed class LifecycleTests(ITestOutputHelper output) : ActorTestBase(out
         {
         }
     }
+
+    [Fact]
+    public async Task A_name_is_free_as_soon_as_its_termination_is_observed()
+    {
+        var probe = CreateTestProbe<int>();
+        var journal = new Journal();
+        var worker = System.Spawn(Worker.Props(journal), "reused");
+        for (var i = 0; i < 300; i++)
+        {
+            probe.Watch(worker);
+            worker.Tell(new Quit());
+            await probe.ExpectTerminatedAsync(worker);
+            worker = System.Spawn(Worker.Props(journal), "reused");   // threw now and then before the fix
+        }
+
+        Assert.Equal(0, await worker.CountAsync());
+    }
 }
