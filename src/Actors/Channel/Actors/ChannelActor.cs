@@ -121,7 +121,10 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
     {
         if (json is null)
         {
-            return _lastGoodConfig ?? _defaultConfig;
+            // No config from the resolver means the default one (service-config spec), not the last it sent.
+            _lastGoodConfig = null;
+            _runtime.Invoker.Config = _defaultConfig;
+            return _defaultConfig;
         }
 
         string? error;
