@@ -57,6 +57,7 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
 
         // The children have stopped; connections still draining end with the channel, DisposeAsync or not.
         _runtime.CloseDraining();
+        _runtime.TrackClose(_resolver.DisposeAsync().AsTask());
         _runtime.MarkStopped();
     }
 
