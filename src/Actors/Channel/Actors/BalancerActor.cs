@@ -119,6 +119,19 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
         }
     }
 
+    protected override void PreRestart(Exception reason, object? message)
+    {
+        // The kernel stops the subchannels; their handles must not linger in the channel's list.
+        foreach (var id in _subchannels.Keys)
+        {
+            _runtime.Unregister(id);
+        }
+
+        _runtime.Logger.LogError(reason, "Channel {ChannelId}: the balancer failed and restarts", _runtime.ChannelId);
+    }
+
+    protected override void PostRestart(Exception reason) => _channel.Tell(new ChannelMessage.BalancerRestarted());
+
     protected override void PostStop()
     {
         foreach (var id in _subchannels.Keys)

@@ -1,6 +1,7 @@
 using ActorChannel.Client.Balancing;
 using ActorChannel.Client.Config;
 using ActorChannel.Client.Connectivity;
+using ActorChannel.Client.Picking;
 using ActorChannel.Client.Protocol;
 using ActorChannel.Kernel;
 using ActorChannel.Resolution;
@@ -24,6 +25,7 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
     private ActorRef<ResolverMessage>? _resolverActor;
     private ActorRef<BalancerMessage>? _balancer;
     private ServiceConfig? _lastGoodConfig;
+    private BalancerMessage.AddressesUpdated? _lastAddresses;
     private ConnectivityState _previousState = ConnectivityState.Idle;
     private bool _shutdown;
 
@@ -55,6 +57,7 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
 
         // The children have stopped; connections still draining end with the channel, DisposeAsync or not.
         _runtime.CloseDraining();
+        _runtime.TrackClose(_resolver.DisposeAsync().AsTask());
         _runtime.MarkStopped();
     }
 
@@ -70,7 +73,19 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
             case AddressesUpdated update:
                 _runtime.Slot.ResolverError = null;
                 var config = ApplyServiceConfig(update.ServiceConfigJson);
-                _balancer!.Tell(new BalancerMessage.AddressesUpdated(update.Addresses, config.LoadBalancingPolicy ?? Policies.PickFirst, config.LoadBalancingPolicyConfig));
+                _lastAddresses = new BalancerMessage.AddressesUpdated(update.Addresses, config.LoadBalancingPolicy ?? Policies.PickFirst, config.LoadBalancingPolicyConfig);
+                _balancer!.Tell(_lastAddresses);
+                break;
+            case BalancerRestarted:
+                // The old picker points at stopped subchannels: queue calls until the new balancer publishes.
+                _runtime.Slot.Publish(new QueuePicker("balancer restarted"));
+                SetState(ConnectivityState.Connecting, "balancer restarted");
+                if (_lastAddresses is not null)
+                {
+                    _balancer!.Tell(_lastAddresses);
+                }
+
+                _resolverActor!.Tell(new ResolverMessage.ResolveNow());
                 break;
             case ResolverError error:
                 _runtime.Slot.ResolverError = error.Error;
@@ -121,7 +136,10 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
     {
         if (json is null)
         {
-            return _lastGoodConfig ?? _defaultConfig;
+            // No config from the resolver means the default one (service-config spec), not the last it sent.
+            _lastGoodConfig = null;
+            _runtime.Invoker.Config = _defaultConfig;
+            return _defaultConfig;
         }
 
         string? error;

@@ -58,8 +58,9 @@ internal sealed class ResolverActor : Actor<ResolverMessage>
 
     protected override void PostStop()
     {
+        // The channel disposes the resolver when it stops for good: a restarted channel spawns a new resolver
+        // actor for the same resolver, which must not have been disposed under it.
         _stopping.Cancel();
-        _runtime.TrackClose(_resolver.DisposeAsync().AsTask());
     }
 
     protected override void Receive(ResolverMessage message)

@@ -103,7 +103,7 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
             return;
         }
 
-        int generation = ++_generation;
+        int generation = _generation = _handle.NextGeneration();
         _settingsSeen = false;
         _lostWhileConnecting = null;
         _currentBackoff = _runtime.Backoff.Delay(_failedPasses);

@@ -13,6 +13,7 @@ internal sealed class SubchannelHandle
     private IClientTransport? _readyTransport;
     private readonly Func<Task> _sync;
     private int _state;
+    private int _generation;
 
     public SubchannelHandle(long id, TransportAddress address, Action? requestConnect = null, Func<Task>? sync = null)
     {
@@ -39,6 +40,12 @@ internal sealed class SubchannelHandle
     public IClientTransport? ReadyTransport => Volatile.Read(ref _readyTransport);
 
     public ConnectivityState State => (ConnectivityState)Volatile.Read(ref _state);
+
+    /// <summary>
+    /// The next connect attempt's number. Kept here, not in the actor, so a restarted actor never reuses the number
+    /// of an attempt whose late results are still in its mailbox. Only the owning subchannel actor calls this.
+    /// </summary>
+    public int NextGeneration() => Interlocked.Increment(ref _generation);
 
     /// <summary>Only the owning subchannel actor calls this.</summary>
     public void Publish(ConnectivityState state, IClientTransport? readyTransport)

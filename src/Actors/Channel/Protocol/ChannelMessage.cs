@@ -25,6 +25,9 @@ internal abstract record ChannelMessage
     /// <summary>From the balancer: a connect pass failed or a connection was lost; ask the resolver again.</summary>
     public sealed record ResolveNow : ChannelMessage;
 
+    /// <summary>From the balancer after a restart: it has no policy and no subchannels, so replay the latest addresses.</summary>
+    public sealed record BalancerRestarted : ChannelMessage;
+
     /// <summary>Leave IDLE (ConnectAsync, or a call meeting an idle channel).</summary>
     public sealed record ExitIdle : ChannelMessage;
 
