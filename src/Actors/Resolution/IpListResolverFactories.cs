@@ -55,15 +55,23 @@ internal static class IpList
     }
 }
 
-/// <summary>ipv4:1.2.3.4:80,5.6.7.8 — a fixed list of IPv4 addresses (port 443 when missing).</summary>
-public sealed class Ipv4ResolverFactory : IResolverFactory
+/// <summary>A fixed list of IP addresses of one family; the two schemes differ only in name and family.</summary>
+public abstract class IpListResolverFactory : IResolverFactory
 {
-    public string Scheme => "ipv4";
+    private readonly AddressFamily _family;
+
+    private protected IpListResolverFactory(string scheme, AddressFamily family)
+    {
+        Scheme = scheme;
+        _family = family;
+    }
+
+    public string Scheme { get; }
 
     public IResolver Create(ChannelTarget target, ResolverContext context)
     {
         ArgumentNullException.ThrowIfNull(target);
-        return new StaticResolver(IpList.Parse(target, AddressFamily.InterNetwork));
+        return new StaticResolver(IpList.Parse(target, _family));
     }
 
     public string GetDefaultAuthority(ChannelTarget target)
@@ -72,21 +80,9 @@ public sealed class Ipv4ResolverFactory : IResolverFactory
         return IpList.FirstEntry(target);
     }
 }
+
+/// <summary>ipv4:1.2.3.4:80,5.6.7.8 — a fixed list of IPv4 addresses (port 443 when missing).</summary>
+public sealed class Ipv4ResolverFactory() : IpListResolverFactory("ipv4", AddressFamily.InterNetwork);
 
 /// <summary>ipv6:[::1]:80,[::2],::3 — a fixed list of IPv6 addresses (brackets needed with a port; 443 when missing).</summary>
-public sealed class Ipv6ResolverFactory : IResolverFactory
-{
-    public string Scheme => "ipv6";
-
-    public IResolver Create(ChannelTarget target, ResolverContext context)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        return new StaticResolver(IpList.Parse(target, AddressFamily.InterNetworkV6));
-    }
-
-    public string GetDefaultAuthority(ChannelTarget target)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        return IpList.FirstEntry(target);
-    }
-}
+public sealed class Ipv6ResolverFactory() : IpListResolverFactory("ipv6", AddressFamily.InterNetworkV6);

@@ -50,6 +50,8 @@ internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
 
             CheckResponseHeaders(response);
 
+            // The same reading as ReadSingleResponseAsync, inlined: calling it would add an async state machine
+            // to every unary call, the hot path.
             var body = await response.Content.ReadAsStreamAsync(CallToken).ConfigureAwait(false);
             if (!await ReadMessageAsync(body).ConfigureAwait(false))
             {
