@@ -32,7 +32,10 @@ public sealed class WatchTests
 
         var watching = cli.RunAsync(["watch", "--target", address], ctrlC.Token);
         await cli.Out.WaitForLineAsync(l => l.Contains($"subchannel 1 {address}: CONNECTING -> TRANSIENT_FAILURE", StringComparison.Ordinal) && l.Contains("retrying in", StringComparison.Ordinal));
-        await cli.Out.WaitForLineAsync(l => l.EndsWith("channel: CONNECTING -> TRANSIENT_FAILURE", StringComparison.Ordinal));
+        // The channel's first line is "channel: CONNECTING -> TRANSIENT_FAILURE", or just "channel: TRANSIENT_FAILURE"
+        // when the subscription reached the channel after it had already failed.
+        await cli.Out.WaitForLineAsync(l => l.EndsWith("channel: CONNECTING -> TRANSIENT_FAILURE", StringComparison.Ordinal)
+            || l.EndsWith("channel: TRANSIENT_FAILURE", StringComparison.Ordinal));
 
         // The first backoff is 1 s ± 20 %: a real wait, bounded by WaitForLineAsync's timeout.
         await cli.Out.WaitForLineAsync(l => l.Contains($"subchannel 1 {address}: TRANSIENT_FAILURE -> IDLE (backoff ended)", StringComparison.Ordinal));
