@@ -53,6 +53,15 @@ internal sealed class PickFirstPolicy(IBalancerHelper helper) : SubchannelListPo
             return;
         }
 
+        if (state == ConnectivityState.TransientFailure && ReferenceEquals(subchannel, _selected))
+        {
+            // READY -> TRANSIENT_FAILURE (closed before the server's SETTINGS) is a failed attempt, not a lost
+            // connection: drop the selection so the failed-pass rules below apply. Kept selected, its IDLE after the
+            // backoff would be taken for a lost connection and make the policy wait for a call to exit IDLE, while
+            // sticky TRANSIENT_FAILURE keeps up the failure picker, which never asks: no attempt ever again.
+            _selected = null;
+        }
+
         switch (state)
         {
             case ConnectivityState.Ready:
