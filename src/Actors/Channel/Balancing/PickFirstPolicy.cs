@@ -56,10 +56,15 @@ internal sealed class PickFirstPolicy(IBalancerHelper helper) : SubchannelListPo
         if (state == ConnectivityState.TransientFailure && ReferenceEquals(subchannel, _selected))
         {
             // READY -> TRANSIENT_FAILURE (closed before the server's SETTINGS) is a failed attempt, not a lost
-            // connection: drop the selection so the failed-pass rules below apply. Kept selected, its IDLE after the
-            // backoff would be taken for a lost connection and make the policy wait for a call to exit IDLE, while
-            // sticky TRANSIENT_FAILURE keeps up the failure picker, which never asks: no attempt ever again.
+            // connection: a new pass. Kept selected, its IDLE after the backoff was taken for a lost connection and
+            // made the policy wait for a call to exit IDLE, while sticky TRANSIENT_FAILURE kept up the failure picker,
+            // which never asks: no attempt ever again. The pass starts at the first address, not after this one: the
+            // IDLE rule below reads "the pass failed" from the sticky aggregate, which holds only for passes that
+            // tried every address (one started midway leaves fresh subchannels that make the aggregate CONNECTING).
             _selected = null;
+            StartPass();
+            Publish(force: true);
+            return;
         }
 
         switch (state)

@@ -68,4 +68,38 @@ public class PickFirstReadyThenFailedTests(ITestOutputHelper output) : ChannelTe
         await AdvanceAsync(TimeSpan.FromSeconds(2));
         Assert.Equal(S.Ready, channel.State);
     }
+
+    [Fact]
+    public async Task A_failed_selection_waits_for_a_slow_first_address_then_both_keep_retrying()
+    {
+        // The property test's find against a first version of the fix, which went on from the address after the failed
+        // one: the first address was then tried on a fresh subchannel (its first attempt, so the aggregate said
+        // CONNECTING) when the failed selection's backoff ended, and that IDLE was never connected.
+        Transports.Script(Addr(1), ConnectScript.Fail(), ConnectScript.Hang);
+        Transports.Script(Addr(2), ConnectScript.SucceedWithoutSettings);
+        Transports.DefaultScript = ConnectScript.Fail();
+        var channel = await DialAsync("pick_first", Addrs(2));
+        Assert.Equal(S.Ready, channel.State);
+
+        Transports.Latest(Addr(2))!.Lose();
+        await SettleAsync();
+        Assert.Equal(2, Transports.TransportsTo(Addr(1)).Count);
+
+        // One address at a time within a pass: the second waits while the first hangs until its deadline...
+        await AdvanceAsync(TimeSpan.FromSeconds(19));
+        Assert.Single(Transports.TransportsTo(Addr(2)));
+
+        // ...then is tried at once, and from then on each reconnects whenever its own backoff ends.
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, Transports.TransportsTo(Addr(2)).Count);
+        // Windows longer than the longest backoff (120 s + 20 %).
+        for (int window = 0; window < 4; window++)
+        {
+            int before1 = Transports.TransportsTo(Addr(1)).Count, before2 = Transports.TransportsTo(Addr(2)).Count;
+            await AdvanceAsync(TimeSpan.FromMinutes(2.5));
+            Assert.True(Transports.TransportsTo(Addr(1)).Count > before1, $"window {window}: no attempt to {Addr(1)}");
+            Assert.True(Transports.TransportsTo(Addr(2)).Count > before2, $"window {window}: no attempt to {Addr(2)}");
+            Assert.Equal(S.TransientFailure, channel.State);
+        }
+    }
 }
