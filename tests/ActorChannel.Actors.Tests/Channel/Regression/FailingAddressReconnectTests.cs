@@ -60,6 +60,28 @@ public class FailingAddressReconnectTests(ITestOutputHelper output) : ChannelTes
     [Theory]
     [InlineData("pick_first")]
     [InlineData("round_robin")]
+    public async Task A_list_naming_the_address_twice_restarts_nothing_and_keeps_the_schedule(string policy)
+    {
+        // Never "the same list" (two entries, one subchannel), so every re-resolution is applied as a change:
+        // pick_first starts a pass each time, which must neither stop the cycle nor add attempts to it.
+        Transports.DefaultScript = ConnectScript.Fail();
+        var channel = await DialAsync(policy, [Addr(1), Addr(1)]);
+        var schedule = new ExponentialBackoff(BackoffOptions.Default, () => 0.5);
+        for (int n = 0; n < 12; n++)
+        {
+            await AdvanceAsync(schedule.Delay(n) - Ms);
+            Assert.Equal(n + 1, Attempts);
+            await AdvanceAsync(Ms);
+            Assert.True(n + 2 == Attempts, $"cycle {n}: no attempt after the backoff; last transitions: {Last(4)}");
+            Assert.Equal(S.TransientFailure, channel.State);
+        }
+
+        Assert.Single(channel.GetSubchannels());
+    }
+
+    [Theory]
+    [InlineData("pick_first")]
+    [InlineData("round_robin")]
     public async Task The_same_list_pushed_at_every_point_of_the_cycle_never_stops_the_reconnects(string policy)
     {
         Transports.DefaultScript = ConnectScript.Hang;
