@@ -196,6 +196,18 @@ internal sealed class ChannelCallInvoker : CallInvoker
             }
         }
 
+        // The smaller of the config's and the caller's limit wins; the transport then takes the smaller of that and
+        // its own (the channel's dial options), which is grpc-go's rule for MaxReqSize / MaxRespSize.
+        if (mc.MaxRequestMessageBytes is { } maxRequest && !(options.MaxSendMessageSize <= maxRequest))
+        {
+            options = options with { MaxSendMessageSize = maxRequest };
+        }
+
+        if (mc.MaxResponseMessageBytes is { } maxResponse && !(options.MaxReceiveMessageSize <= maxResponse))
+        {
+            options = options with { MaxReceiveMessageSize = maxResponse };
+        }
+
         return options;
     }
 }
