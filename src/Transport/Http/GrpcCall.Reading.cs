@@ -78,7 +78,7 @@ internal partial class GrpcCall<TRequest, TResponse>
             }
 
             LastMessage = frame.Compressed
-                ? Deserialize(GrpcCompression.Decompress(_responseEncoding!, buffer, length, Transport.Options.MaxReceiveMessageSize), null)
+                ? Deserialize(GrpcCompression.Decompress(_responseEncoding!, buffer, length, MaxReceiveMessageSize), null)
                 : Deserialize(buffer, length);
             return true;
         }
@@ -94,7 +94,7 @@ internal partial class GrpcCall<TRequest, TResponse>
     /// <summary>Checks a message prefix against the receive limit and the response's encoding; returns the length.</summary>
     private int CheckFrame(GrpcFrameHeader frame)
     {
-        var limit = Transport.Options.MaxReceiveMessageSize;
+        var limit = MaxReceiveMessageSize;
         if ((limit is { } max && frame.Length > (uint)max) || frame.Length > (uint)Array.MaxLength)
         {
             throw new GrpcMessageTooLargeException(frame.Length, limit ?? Array.MaxLength);

@@ -138,7 +138,7 @@ internal partial class GrpcCall<TRequest, TResponse> : GrpcCallBase
 
     private void CheckSendLimit(int length)
     {
-        if (Transport.Options.MaxSendMessageSize is { } max && length > max)
+        if (MaxSendMessageSize is { } max && length > max)
         {
             throw Fail(new Status(StatusCode.ResourceExhausted, $"Request message of {length} bytes exceeds the send limit of {max} bytes."));
         }

@@ -27,11 +27,21 @@ internal abstract partial class GrpcCallBase : ICallState
     {
         Transport = transport;
         Options = options;
+
+        // Once per call, so each message checks one field (and the unary path allocates nothing for it).
+        MaxSendMessageSize = CallOptions.EffectiveLimit(options.MaxSendMessageSize, transport.Options.MaxSendMessageSize);
+        MaxReceiveMessageSize = CallOptions.EffectiveLimit(options.MaxReceiveMessageSize, transport.Options.MaxReceiveMessageSize);
     }
 
     protected HttpClientTransport Transport { get; }
 
     protected CallOptions Options { get; }
+
+    /// <summary>The call's send limit: the smaller of the call's and the transport's; null for none.</summary>
+    protected int? MaxSendMessageSize { get; }
+
+    /// <summary>The call's receive limit (also caps decompressed messages): the smaller of the call's and the transport's; null for none.</summary>
+    protected int? MaxReceiveMessageSize { get; }
 
     protected CancellationToken CallToken => _cts?.Token ?? CancellationToken.None;
 

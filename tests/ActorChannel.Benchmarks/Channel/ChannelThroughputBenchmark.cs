@@ -8,7 +8,7 @@ namespace ActorChannel.Benchmarks.Channel;
 /// <summary>
 /// Closed-loop unary throughput through the channel beside the bare transport (one HttpClientTransport, the
 /// channel's floor) in the same run, against the transport benchmark's in-process Kestrel Greeter.
-/// <c>dotnet run -c Release --project tests/ActorChannel.Benchmarks -- channel [--seconds 5] [--warmup 2] [--rounds 2] [--callers 1,16]</c>.
+/// <c>dotnet run -c Release --project tests/ActorChannel.Benchmarks -- channel [--seconds 5] [--warmup 2] [--rounds 2] [--callers 1,16] [--variants pick,round]</c>.
 /// </summary>
 public static class ChannelThroughputBenchmark
 {
@@ -34,6 +34,7 @@ public static class ChannelThroughputBenchmark
             ("GrpcChannel pick_first", () => UnaryClients.CallAsync(pickFirst)),
             ("GrpcChannel round_robin", () => UnaryClients.CallAsync(roundRobin)),
         };
+        variants = RoundSummary.Select(variants, ArgText(args, "--variants"));
 
         Console.WriteLine($"# channel unary benchmark: {Environment.ProcessorCount} cores, in-process server, {seconds} s x {rounds} rounds, warmup {warmup} s, .NET {Environment.Version}");
         var results = new List<LoopResult>();
@@ -43,27 +44,20 @@ public static class ChannelThroughputBenchmark
             {
                 foreach (var (name, call) in variants)
                 {
-                    await ClosedLoop.RunAsync(name, n, TimeSpan.FromSeconds(warmup), call);
+                    if (round == 0)
+                    {
+                        await ClosedLoop.RunAsync(name, n, TimeSpan.FromSeconds(warmup), call);
+                    }
+
                     var r = await ClosedLoop.RunAsync(name, n, TimeSpan.FromSeconds(seconds), call);
                     results.Add(r);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{name,-26} callers={n,-3} {r.CallsPerSecond,9:0} calls/s  p50={r.P50Micros,7:0} µs  p99={r.P99Micros,7:0} µs  {r.BytesPerCall,6:0} B/call (round {round + 1})"));
+                        $"{name,-26} callers={n,-3} {r.CallsPerSecond,9:0} calls/s  p50={r.P50Micros,7:0} µs  p99={r.P99Micros,7:0} µs  {r.BytesPerCall,6:0} B/call  {r.CpuMicrosPerCall,5:0.0} µs CPU/call (round {round + 1})"));
                 }
             }
         }
 
-        Console.WriteLine();
-        Console.WriteLine("| callers | client | calls/s | p50 µs | p99 µs | B/call | vs bare calls/s | vs bare B/call |");
-        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var group in results.GroupBy(r => (r.Callers, r.Variant)))
-        {
-            var baseline = results.Where(r => r.Callers == group.Key.Callers && r.Variant == variants[0].Name).ToList();
-            var rate = group.Average(r => r.CallsPerSecond);
-            var bytes = group.Average(r => r.BytesPerCall);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {group.Key.Callers} | {group.Key.Variant} | {rate:0} | {group.Average(r => r.P50Micros):0} | {group.Average(r => r.P99Micros):0} | {bytes:0} | {rate / baseline.Average(r => r.CallsPerSecond):0.000} | {bytes - baseline.Average(r => r.BytesPerCall):+0;-0;0} |"));
-        }
-
+        RoundSummary.Print(results, variants[0].Name);
         return 0;
     }
 

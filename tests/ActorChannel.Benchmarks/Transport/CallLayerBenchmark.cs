@@ -68,7 +68,7 @@ public class CallLayerBenchmark
     public Task<StringValue> Transport() => UnaryClients.CallAsync(_transport.Invoker);
 
     /// <summary>Answers every request at once with the same gRPC response (headers, one message, grpc-status 0).</summary>
-    private sealed class CannedHandler : HttpMessageHandler
+    internal sealed class CannedHandler : HttpMessageHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
@@ -82,7 +82,7 @@ public class CallLayerBenchmark
         }
     }
 
-    private sealed class InProcessConfig : ManualConfig
+    internal sealed class InProcessConfig : ManualConfig
     {
         public InProcessConfig() =>
             AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(10));

@@ -7,7 +7,7 @@ namespace ActorChannel.Benchmarks.Transport;
 /// <summary>
 /// Closed-loop unary benchmark of the transport beside a bare HttpMessageInvoker (the floor) and the
 /// floor plus the HTTP/2 frame observer, against a Kestrel h2c Greeter.
-/// <c>dotnet run -c Release --project tests/ActorChannel.Benchmarks -- transport [--seconds 10] [--warmup 2] [--rounds 2] [--callers 1,16] [--server inproc|child] [--greeter real|minimal] [--with-token]</c>;
+/// <c>dotnet run -c Release --project tests/ActorChannel.Benchmarks -- transport [--seconds 10] [--warmup 2] [--rounds 2] [--callers 1,16] [--server inproc|child] [--greeter real|minimal] [--with-token] [--variants bare,Http]</c>;
 /// <c>... -- transport layer</c> runs <see cref="CallLayerBenchmark"/> (BenchmarkDotNet, no network).
 /// With <c>--server child</c> the Greeter runs in a child process, so the allocation figures are the client's alone.
 /// </summary>
@@ -67,6 +67,7 @@ public static class TransportBenchmark
 
             // The token variant only showed that a cancellable token costs nothing visible: opt-in.
             variants = variants.Where(v => args.Contains("--with-token") || !v.Name.EndsWith("token", StringComparison.Ordinal)).ToArray();
+            variants = RoundSummary.Select(variants, ArgText(args, "--variants"));
 
             if (ArgText(args, "--profile") is { } profiled)
             {
@@ -104,23 +105,7 @@ public static class TransportBenchmark
             }
 
             await transport.DisposeAsync();
-            Console.WriteLine();
-            Console.WriteLine("Medians over the rounds (B/call: mean). CPU/call is this process's CPU time per call (with the server in-process, the server's share too).");
-            Console.WriteLine("| callers | client | calls/s | p50 µs | p99 µs | CPU µs/call | B/call | vs bare calls/s | vs bare CPU | vs bare B/call |");
-            Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-            foreach (var group in results.GroupBy(r => (r.Callers, r.Variant)))
-            {
-                var baseline = results.Where(r => r.Callers == group.Key.Callers && r.Variant == variants[0].Name).ToList();
-                var rate = Median(group.Select(r => r.CallsPerSecond));
-                var bytes = group.Average(r => r.BytesPerCall);
-                var baseRate = Median(baseline.Select(r => r.CallsPerSecond));
-                var baseBytes = baseline.Average(r => r.BytesPerCall);
-                var cpu = Median(group.Select(r => r.CpuMicrosPerCall));
-                var baseCpu = Median(baseline.Select(r => r.CpuMicrosPerCall));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {group.Key.Callers} | {group.Key.Variant} | {rate:0} | {Median(group.Select(r => r.P50Micros)):0} | {Median(group.Select(r => r.P99Micros)):0} | {cpu:0.0} | {bytes:0} | {rate / baseRate:0.000} | {cpu / baseCpu:0.000} | {bytes - baseBytes:+0;-0;0} |"));
-            }
-
+            RoundSummary.Print(results, variants[0].Name);
             return 0;
         }
         finally
@@ -141,12 +126,6 @@ public static class TransportBenchmark
 
     private static string Row(LoopResult r) => string.Create(CultureInfo.InvariantCulture,
         $"{r.Variant,-26} callers={r.Callers,-3} {r.CallsPerSecond,9:0} calls/s  p50={r.P50Micros,7:0} µs  p99={r.P99Micros,7:0} µs  {r.BytesPerCall,6:0} B/call  {r.CpuMicrosPerCall,5:0.0} µs CPU/call  gc0={r.Gen0} gc1={r.Gen1} gc2={r.Gen2}");
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
     private static string RuntimeInfo() =>
         $".NET {Environment.Version}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC";

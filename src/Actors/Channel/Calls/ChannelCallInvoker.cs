@@ -52,11 +52,7 @@ internal sealed class ChannelCallInvoker : CallInvoker
     {
         options = Apply(method.ServiceName, method.Name, options);
         var state = new DeferredCallState();
-        var start = StartAsync(method, options, state, static (t, m, o) =>
-        {
-            var c = t.Invoker.AsyncClientStreamingCall(m, o);
-            return (c, (IInnerCall)new InnerClientStreaming<TRequest, TResponse>(c));
-        });
+        var start = StartAsync(method, options, state, static (t, m, o) => t.Invoker.AsyncClientStreamingCall(m, o));
         return new AsyncClientStreamingCall<TRequest, TResponse>(
             new DeferredWriter<TRequest>(Then(start, static c => c.RequestStream)),
             ResponseAsync(start, state),
@@ -67,11 +63,7 @@ internal sealed class ChannelCallInvoker : CallInvoker
     {
         options = Apply(method.ServiceName, method.Name, options);
         var state = new DeferredCallState();
-        var start = StartAsync(method, options, state, static (t, m, o) =>
-        {
-            var c = t.Invoker.AsyncDuplexStreamingCall(m, o);
-            return (c, (IInnerCall)new InnerDuplex<TRequest, TResponse>(c));
-        });
+        var start = StartAsync(method, options, state, static (t, m, o) => t.Invoker.AsyncDuplexStreamingCall(m, o));
         return new AsyncDuplexStreamingCall<TRequest, TResponse>(
             new DeferredWriter<TRequest>(Then(start, static c => c.RequestStream)),
             new DeferredReader<TResponse>(Then(start, static c => c.ResponseStream), state, restart: null),
@@ -87,7 +79,7 @@ internal sealed class ChannelCallInvoker : CallInvoker
             try
             {
                 var call = transport.Invoker.AsyncUnaryCall(method, request, options);
-                state.Attach(new InnerUnary<TResponse>(call));
+                state.Attach(call);
                 var response = await call.ResponseAsync.ConfigureAwait(false);
                 return response;
             }
@@ -109,15 +101,16 @@ internal sealed class ChannelCallInvoker : CallInvoker
         var transport = await PickAsync(method.FullName, options, state, avoid).ConfigureAwait(false);
         picked(transport);
         var call = transport.Invoker.AsyncServerStreamingCall(method, request, options);
-        state.Attach(new InnerServerStreaming<TResponse>(call));
+        state.Attach(call);
         return call.ResponseStream;
     }
 
-    private async Task<TCall> StartAsync<TRequest, TResponse, TCall>(Method<TRequest, TResponse> method, CallOptions options, DeferredCallState state, Func<IClientTransport, Method<TRequest, TResponse>, CallOptions, (TCall Call, IInnerCall Inner)> begin)
+    private async Task<TCall> StartAsync<TRequest, TResponse, TCall>(Method<TRequest, TResponse> method, CallOptions options, DeferredCallState state, Func<IClientTransport, Method<TRequest, TResponse>, CallOptions, TCall> begin)
+        where TCall : AsyncCallBase
     {
         var transport = await PickAsync(method.FullName, options, state, avoid: null).ConfigureAwait(false);
-        var (call, inner) = begin(transport, method, options);
-        state.Attach(inner);
+        var call = begin(transport, method, options);
+        state.Attach(call);
         return call;
     }
 
@@ -194,6 +187,18 @@ internal sealed class ChannelCallInvoker : CallInvoker
             {
                 options = options with { Deadline = deadline };
             }
+        }
+
+        // The smaller of the config's and the caller's limit wins; the transport then takes the smaller of that and
+        // its own (the channel's dial options), which is grpc-go's rule for MaxReqSize / MaxRespSize.
+        if (mc.MaxRequestMessageBytes is { } maxRequest && !(options.MaxSendMessageSize <= maxRequest))
+        {
+            options = options with { MaxSendMessageSize = maxRequest };
+        }
+
+        if (mc.MaxResponseMessageBytes is { } maxResponse && !(options.MaxReceiveMessageSize <= maxResponse))
+        {
+            options = options with { MaxReceiveMessageSize = maxResponse };
         }
 
         return options;

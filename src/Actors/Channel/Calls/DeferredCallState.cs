@@ -9,7 +9,7 @@ namespace ActorChannel.Client.Calls;
 /// </summary>
 internal sealed class DeferredCallState : ICallState
 {
-    private IInnerCall? _inner;
+    private AsyncCallBase? _inner;
     private RpcException? _failure;
     private TaskCompletionSource<Metadata>? _earlyHeaders;
     private CancellationTokenSource? _cts;
@@ -26,7 +26,7 @@ internal sealed class DeferredCallState : ICallState
 
             if (Volatile.Read(ref _inner) is { } inner)
             {
-                return inner.Headers;
+                return inner.ResponseHeadersAsync;
             }
 
             // Asked before the pick: a promise that Attach (or a failure) keeps. Attach writes _inner before it
@@ -40,7 +40,7 @@ internal sealed class DeferredCallState : ICallState
 
             if (Volatile.Read(ref _inner) is { } attached)
             {
-                Forward(attached.Headers, early);
+                Forward(attached.ResponseHeadersAsync, early);
             }
             else if (Volatile.Read(ref _failure) is { } failed)
             {
@@ -84,23 +84,26 @@ internal sealed class DeferredCallState : ICallState
         }
 
         EnsureCts().Cancel();
-        Volatile.Read(ref _inner)?.Cancel();
+        Volatile.Read(ref _inner)?.Dispose();
     }
 
-    /// <summary>The call now runs on <paramref name="inner"/> (a new attempt replaces the previous one).</summary>
-    public void Attach(IInnerCall inner)
+    /// <summary>
+    /// The call now runs on <paramref name="inner"/>, the transport's call object (a new attempt replaces the
+    /// previous one). Every call kind shares <see cref="AsyncCallBase"/>, so no adapter is needed per call.
+    /// </summary>
+    public void Attach(AsyncCallBase inner)
     {
         // A full fence (not Volatile.Write, which lets the reads below move before the store): Cancel and
         // ResponseHeadersAsync store then read in the opposite order, so one side always sees the other.
         Interlocked.Exchange(ref _inner, inner);
         if (Volatile.Read(ref _earlyHeaders) is { } early)
         {
-            Forward(inner.Headers, early);
+            Forward(inner.ResponseHeadersAsync, early);
         }
 
         if (IsCancelled)
         {
-            inner.Cancel();
+            inner.Dispose();
         }
     }
 
