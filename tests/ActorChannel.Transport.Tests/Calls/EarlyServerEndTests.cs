@@ -1,0 +1,260 @@
+using ActorChannel.Transport.Tests.Infrastructure;
+using Xunit;
+
+namespace ActorChannel.Transport.Tests.Calls;
+
+/// <summary>
+/// A server may end a client- or duplex-streaming call while the client's request body is still
+/// open (RFC 9113 §8.1), and it need not follow with RST_STREAM. The call must end with the
+/// server's status at once, not at its deadline, and free its HTTP/2 stream.
+/// </summary>
+public class EarlyServerEndTests
+{
+    // A real network: bounded waits, well inside the calls' 30 s deadline.
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    public enum Ending
+    {
+        /// <summary>HEADERS with grpc-status 12 and END_STREAM, nothing after.</summary>
+        TrailersOnly,
+
+        /// <summary>HEADERS, one message, trailers grpc-status 0 with END_STREAM, nothing after.</summary>
+        MessageThenTrailers,
+
+        /// <summary>As <see cref="TrailersOnly"/>, then RST_STREAM(NO_ERROR).</summary>
+        TrailersOnlyThenReset,
+
+        /// <summary>As <see cref="MessageThenTrailers"/>, then RST_STREAM(NO_ERROR) (what Kestrel and grpc-go do).</summary>
+        MessageThenTrailersThenReset,
+    }
+
+    [Theory]
+    [InlineData(MethodType.ClientStreaming, Ending.TrailersOnly)]
+    [InlineData(MethodType.ClientStreaming, Ending.MessageThenTrailers)]
+    [InlineData(MethodType.ClientStreaming, Ending.TrailersOnlyThenReset)]
+    [InlineData(MethodType.ClientStreaming, Ending.MessageThenTrailersThenReset)]
+    [InlineData(MethodType.DuplexStreaming, Ending.TrailersOnly)]
+    [InlineData(MethodType.DuplexStreaming, Ending.MessageThenTrailers)]
+    [InlineData(MethodType.DuplexStreaming, Ending.TrailersOnlyThenReset)]
+    [InlineData(MethodType.DuplexStreaming, Ending.MessageThenTrailersThenReset)]
+    public async Task Server_ending_the_call_while_the_request_is_open_ends_it_with_the_servers_status(MethodType kind, Ending ending)
+    {
+        await using var server = new EarlyEndServer(ending);
+        await using var t = new HttpClientTransport(server.Raw.Address, new TransportOptions(), _ => { });
+        await t.ConnectAsync(CancellationToken.None);
+        var failed = ending is Ending.TrailersOnly or Ending.TrailersOnlyThenReset;
+        var options = TestMethods.Deadline(TimeSpan.FromSeconds(30));
+
+        if (kind == MethodType.ClientStreaming)
+        {
+            using var call = t.Invoker.AsyncClientStreamingCall(TestMethods.ClientStream, options);
+            await call.RequestStream.WriteAsync("one").WaitAsync(Wait);
+            if (failed)
+            {
+                var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(Wait));
+                Assert.Equal(StatusCode.Unimplemented, ex.StatusCode);
+            }
+            else
+            {
+                Assert.Equal("reply", await call.ResponseAsync.WaitAsync(Wait));
+            }
+
+            await AssertWritesEndedAsync(call.RequestStream, failed);
+        }
+        else
+        {
+            using var call = t.Invoker.AsyncDuplexStreamingCall(TestMethods.Duplex, options);
+            await call.RequestStream.WriteAsync("one").WaitAsync(Wait);
+            if (failed)
+            {
+                var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNextAsync().AsTask().WaitAsync(Wait));
+                Assert.Equal(StatusCode.Unimplemented, ex.StatusCode);
+            }
+            else
+            {
+                Assert.True(await call.ResponseStream.MoveNextAsync().AsTask().WaitAsync(Wait));
+                Assert.Equal("reply", call.ResponseStream.Current);
+                Assert.False(await call.ResponseStream.MoveNextAsync().AsTask().WaitAsync(Wait));
+                Assert.Equal(StatusCode.OK, call.GetStatus().Code);
+            }
+
+            await AssertWritesEndedAsync(call.RequestStream, failed);
+        }
+
+        Assert.Equal(0, t.ActiveCalls);
+
+        // The server allows one concurrent stream: the next call only gets one if the first was freed.
+        Assert.Equal("after", await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "next", TestMethods.Deadline(TimeSpan.FromSeconds(30))).ResponseAsync.WaitAsync(Wait));
+        Assert.Equal(0, t.ActiveCalls);
+
+        // Without the server's RST_STREAM, the client must close its half (END_STREAM or RST_STREAM) so the server frees it too.
+        if (ending is Ending.TrailersOnly or Ending.MessageThenTrailers)
+        {
+            await server.FirstStreamClosedByClient.WaitAsync(Wait);
+        }
+    }
+
+    [Theory]
+    [InlineData(MethodType.ClientStreaming, Ending.TrailersOnly)]
+    [InlineData(MethodType.ClientStreaming, Ending.MessageThenTrailers)]
+    [InlineData(MethodType.ClientStreaming, Ending.MessageThenTrailersThenReset)]
+    [InlineData(MethodType.DuplexStreaming, Ending.TrailersOnly)]
+    [InlineData(MethodType.DuplexStreaming, Ending.MessageThenTrailers)]
+    [InlineData(MethodType.DuplexStreaming, Ending.MessageThenTrailersThenReset)]
+    public async Task Server_ending_the_call_while_a_write_waits_for_flow_control_ends_the_write(MethodType kind, Ending ending)
+    {
+        // The server never grants more than HTTP/2's initial 64 KiB window: a larger message's write
+        // waits for credit that never comes, and only the call's end can release it.
+        await using var server = new EarlyEndServer(ending);
+        await using var t = new HttpClientTransport(server.Raw.Address, new TransportOptions(), _ => { });
+        await t.ConnectAsync(CancellationToken.None);
+        var failed = ending is Ending.TrailersOnly or Ending.TrailersOnlyThenReset;
+        var options = TestMethods.Deadline(TimeSpan.FromSeconds(30));
+        var big = new string('x', 100_000);
+
+        using var call = kind == MethodType.ClientStreaming
+            ? new Duplex(t.Invoker.AsyncClientStreamingCall(TestMethods.ClientStream, options))
+            : new Duplex(t.Invoker.AsyncDuplexStreamingCall(TestMethods.Duplex, options));
+        var write = call.Writer.WriteAsync(big);
+        if (failed)
+        {
+            var ex = await Assert.ThrowsAsync<RpcException>(() => call.ReadToEndAsync().WaitAsync(Wait));
+            Assert.Equal(StatusCode.Unimplemented, ex.StatusCode);
+            var writeEx = await Assert.ThrowsAsync<RpcException>(() => write.WaitAsync(Wait));
+            Assert.Equal(StatusCode.Unimplemented, writeEx.StatusCode);
+        }
+        else
+        {
+            Assert.Equal(["reply"], await call.ReadToEndAsync().WaitAsync(Wait));
+            await Assert.ThrowsAsync<InvalidOperationException>(() => write.WaitAsync(Wait));
+        }
+
+        await call.Writer.CompleteAsync().WaitAsync(Wait);
+        Assert.Equal(0, t.ActiveCalls);
+        Assert.Equal("after", await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "next", TestMethods.Deadline(TimeSpan.FromSeconds(30))).ResponseAsync.WaitAsync(Wait));
+        if (ending is Ending.TrailersOnly or Ending.MessageThenTrailers)
+        {
+            await server.FirstStreamClosedByClient.WaitAsync(Wait);
+        }
+    }
+
+    /// <summary>A client-streaming or duplex call seen the same way: a writer and all its responses.</summary>
+    private sealed class Duplex : IDisposable
+    {
+        private readonly IDisposable _call;
+        private readonly Func<Task<List<string>>> _read;
+
+        public Duplex(AsyncClientStreamingCall<string, string> call)
+        {
+            _call = call;
+            Writer = call.RequestStream;
+            _read = async () => [await call.ResponseAsync];
+        }
+
+        public Duplex(AsyncDuplexStreamingCall<string, string> call)
+        {
+            _call = call;
+            Writer = call.RequestStream;
+            _read = async () =>
+            {
+                var got = new List<string>();
+                while (await call.ResponseStream.MoveNextAsync())
+                {
+                    got.Add(call.ResponseStream.Current);
+                }
+
+                return got;
+            };
+        }
+
+        public IClientStreamWriter<string> Writer { get; }
+
+        public Task<List<string>> ReadToEndAsync() => _read();
+
+        public void Dispose() => _call.Dispose();
+    }
+
+    private static async Task AssertWritesEndedAsync(IClientStreamWriter<string> writer, bool failed)
+    {
+        // As grpc-dotnet: a write after the call ended fails at once (the failed call's status, or "call is complete").
+        if (failed)
+        {
+            var ex = await Assert.ThrowsAsync<RpcException>(() => writer.WriteAsync("late").WaitAsync(Wait));
+            Assert.Equal(StatusCode.Unimplemented, ex.StatusCode);
+        }
+        else
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => writer.WriteAsync("late").WaitAsync(Wait));
+        }
+
+        await writer.CompleteAsync().WaitAsync(Wait);
+    }
+
+    /// <summary>
+    /// Answers stream 1 as the <see cref="Ending"/> says once its first message arrived, and every
+    /// later stream as a unary echo of "after" once its request ended. Allows one concurrent stream.
+    /// </summary>
+    private sealed class EarlyEndServer : IAsyncDisposable
+    {
+        private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public EarlyEndServer(Ending ending)
+        {
+            var answered = false;
+            Raw = new RawServer(async (s, ct) => await RawServer.ServeFramesAsync(
+                s,
+                async frame =>
+                {
+                    if (frame.Type == RawServer.Data && frame.Payload.Length > 0)
+                    {
+                        // Connection-level credit only (as any server gives back for what it read): the
+                        // stream's own window is never extended, so a large write stays blocked on it.
+                        await RawServer.WindowUpdateAsync(s, 0, frame.Payload.Length, ct);
+                    }
+
+                    if (frame.StreamId == 1 && frame.Type == RawServer.Data && !answered)
+                    {
+                        answered = true;
+                        await AnswerAsync(s, ending, ct);
+                    }
+                    else if (frame.StreamId == 1 && answered && (frame.EndsStream || frame.Type == RawServer.RstStream))
+                    {
+                        _closed.TrySetResult();
+                    }
+                    else if (frame.StreamId > 1 && frame.EndsStream)
+                    {
+                        await RawServer.GrpcHeadersAsync(s, frame.StreamId, ct);
+                        await RawServer.WriteFrameAsync(s, RawServer.Data, 0, frame.StreamId, GrpcFraming.Frame("after"u8), ct);
+                        await RawServer.WriteFrameAsync(s, RawServer.Headers, RawServer.EndHeaders | RawServer.EndStream, frame.StreamId, RawServer.Hpack(false, ("grpc-status", "0")), ct);
+                    }
+                },
+                ct,
+                (0x3, 1)));
+        }
+
+        public RawServer Raw { get; }
+
+        public Task FirstStreamClosedByClient => _closed.Task;
+
+        public ValueTask DisposeAsync() => Raw.DisposeAsync();
+
+        private static async Task AnswerAsync(System.Net.Sockets.NetworkStream s, Ending ending, CancellationToken ct)
+        {
+            if (ending is Ending.TrailersOnly or Ending.TrailersOnlyThenReset)
+            {
+                await RawServer.WriteFrameAsync(s, RawServer.Headers, RawServer.EndHeaders | RawServer.EndStream, 1, RawServer.Hpack(true, ("content-type", "application/grpc"), ("grpc-status", "12")), ct);
+            }
+            else
+            {
+                await RawServer.GrpcHeadersAsync(s, ct);
+                await RawServer.WriteFrameAsync(s, RawServer.Data, 0, 1, GrpcFraming.Frame("reply"u8), ct);
+                await RawServer.WriteFrameAsync(s, RawServer.Headers, RawServer.EndHeaders | RawServer.EndStream, 1, RawServer.Hpack(false, ("grpc-status", "0")), ct);
+            }
+
+            if (ending is Ending.TrailersOnlyThenReset or Ending.MessageThenTrailersThenReset)
+            {
+                await RawServer.WriteFrameAsync(s, RawServer.RstStream, 0, 1, new byte[4], ct);
+            }
+        }
+    }
+}
