@@ -150,6 +150,30 @@ public class EarlyServerEndTests
         }
     }
 
+    [Fact]
+    public async Task A_write_after_the_servers_no_error_reset_is_dropped_and_the_reader_gets_the_status()
+    {
+        // RFC 9113 §8.1: a complete response then RST_STREAM NO_ERROR asks the client to send no more,
+        // without failing the request. Writes are dropped (as grpc-go's io.EOF); the reader has the status.
+        await using var server = new EarlyEndServer(Ending.MessageThenTrailersThenReset);
+        await using var t = new HttpClientTransport(server.Raw.Address, new TransportOptions(), _ => { });
+        await t.ConnectAsync(CancellationToken.None);
+        using var call = t.Invoker.AsyncDuplexStreamingCall(TestMethods.Duplex, TestMethods.Deadline(TimeSpan.FromSeconds(30)));
+        await call.RequestStream.WriteAsync("one").WaitAsync(Wait);
+        await server.AnswerSeenByClient.WaitAsync(Wait);
+
+        await call.RequestStream.WriteAsync("dropped").WaitAsync(Wait);
+        await call.RequestStream.WriteAsync("dropped too").WaitAsync(Wait);
+        Assert.True(await call.ResponseStream.MoveNextAsync().AsTask().WaitAsync(Wait));
+        Assert.Equal("reply", call.ResponseStream.Current);
+        Assert.False(await call.ResponseStream.MoveNextAsync().AsTask().WaitAsync(Wait));
+        Assert.Equal(StatusCode.OK, call.GetStatus().Code);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => call.RequestStream.WriteAsync("late").WaitAsync(Wait));
+        await call.RequestStream.CompleteAsync().WaitAsync(Wait);
+        Assert.Equal(0, t.ActiveCalls);
+        Assert.Equal("after", await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "next", TestMethods.Deadline(TimeSpan.FromSeconds(30))).ResponseAsync.WaitAsync(Wait));
+    }
+
     /// <summary>A client-streaming or duplex call seen the same way: a writer and all its responses.</summary>
     private sealed class Duplex : IDisposable
     {
@@ -209,6 +233,7 @@ public class EarlyServerEndTests
     private sealed class EarlyEndServer : IAsyncDisposable
     {
         private readonly TaskCompletionSource<byte> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _answerSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public EarlyEndServer(Ending ending)
         {
@@ -228,6 +253,13 @@ public class EarlyServerEndTests
                     {
                         answered = true;
                         await AnswerAsync(s, ending, ct);
+
+                        // The client handles frames in order: its PING ACK means it has seen the whole answer.
+                        await RawServer.WriteFrameAsync(s, RawServer.Ping, 0, 0, new byte[8], ct);
+                    }
+                    else if (frame.Type == RawServer.Ping && (frame.Flags & 0x1) != 0)
+                    {
+                        _answerSeen.TrySetResult();
                     }
                     else if (frame.StreamId == 1 && answered && (frame.EndsStream || frame.Type == RawServer.RstStream))
                     {
@@ -245,6 +277,9 @@ public class EarlyServerEndTests
         }
 
         public RawServer Raw { get; }
+
+        /// <summary>The client's handler has processed every frame of the answer to stream 1.</summary>
+        public Task AnswerSeenByClient => _answerSeen.Task;
 
         /// <summary>How the client closed its side of stream 1: DATA with END_STREAM, or RST_STREAM.</summary>
         public Task<byte> FirstStreamClosedByClient => _closed.Task;

@@ -83,7 +83,7 @@ public sealed class RawServer : IAsyncDisposable
     // ---- HTTP/2 by hand ----
     public const byte Data = 0x0, Headers = 0x1, Settings = 0x4, GoAway = 0x7;
     public const byte EndStream = 0x1, EndHeaders = 0x4;
-    public const byte RstStream = 0x3;
+    public const byte RstStream = 0x3, Ping = 0x6;
 
     /// <summary>
     /// Reads the client preface, sends the server's SETTINGS and ACK, waits for the request's HEADERS
