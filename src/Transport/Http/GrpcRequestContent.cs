@@ -73,6 +73,11 @@ internal sealed class StreamingRequestContent : HttpContent
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
+        // The handler sends the request HEADERS of a body like this one only when the body writes
+        // (dotnet/runtime#96223): flushed now, a call that reads or awaits its response before its
+        // first write reaches the server (which may answer, or refuse it, at once) instead of
+        // waiting for its deadline.
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         _stream.TrySetResult(stream);
 
         // The handler cancels this token when it stops the body itself: a reset or lost connection, or

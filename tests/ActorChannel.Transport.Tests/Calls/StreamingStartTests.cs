@@ -5,7 +5,7 @@ namespace ActorChannel.Transport.Tests.Calls;
 
 /// <summary>
 /// A streaming call reaches the server before its first write: SocketsHttpHandler only flushes the
-/// request headers of a body it cannot see the end of when that body writes (dotnet/runtime#30295).
+/// request headers of a body it cannot see the end of when that body writes (dotnet/runtime#96223).
 /// </summary>
 public class StreamingStartTests
 {
