@@ -60,7 +60,9 @@ internal sealed class StreamingRequestContent : HttpContent
     {
         if (reset)
         {
-            _done.TrySetException(new OperationCanceledException("The call ended while a request message was being written."));
+            // Cancelled, not faulted: the body may never await it again, and a cancelled task is never
+            // reported as an unobserved exception.
+            _done.TrySetCanceled();
         }
         else
         {
