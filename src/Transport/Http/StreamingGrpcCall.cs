@@ -141,8 +141,8 @@ internal sealed class StreamingGrpcCall<TRequest, TResponse> : GrpcCall<TRequest
         }
         catch (Exception ex) when (ex is not RpcException)
         {
-            // Before anything can end the call: the ending may already be under way (a cancellation
-            // that failed this write inline) and must still see that the stream needs a reset.
+            // Before anything can end the call: the ending may already be under way (the handler can
+            // fail this write inline while it runs) and must still see that the stream needs a reset.
             Volatile.Write(ref _writing, CutShort);
             if (ServerEndedRequest(ex, content))
             {
@@ -162,11 +162,12 @@ internal sealed class StreamingGrpcCall<TRequest, TResponse> : GrpcCall<TRequest
     }
 
     /// <summary>
-    /// The handler stopped the request body while the call runs and the connection is fine, and did
-    /// not say why (a bare cancellation, or the body's stream already closed): the server sent
-    /// RST_STREAM NO_ERROR after completing its response, telling the client to send no more. A
-    /// reset with an error code or a lost connection surfaces as an IOException instead, and our own
-    /// ending of the call cancels <see cref="StreamingRequestContent.Ended"/> first.
+    /// The handler stopped the request body while the call runs and the connection is fine, without
+    /// saying why (a bare cancellation, or the body's stream already closed). That is the server's
+    /// RST_STREAM NO_ERROR after its complete response, asking the client to send no more; a write
+    /// under way when a reset with an error code or a connection loss arrives gets an IOException
+    /// instead (mapped as before), and our own ending of the call cancels
+    /// <see cref="StreamingRequestContent.Ended"/> first. Either way the response has the status.
     /// </summary>
     private bool ServerEndedRequest(Exception error, StreamingRequestContent content) =>
         error is OperationCanceledException or ObjectDisposedException

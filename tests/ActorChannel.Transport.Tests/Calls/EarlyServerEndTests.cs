@@ -13,36 +13,21 @@ public class EarlyServerEndTests
     // A real network: bounded waits, well inside the calls' 30 s deadline.
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
-    public enum Ending
-    {
-        /// <summary>HEADERS with grpc-status 12 and END_STREAM, nothing after.</summary>
-        TrailersOnly,
-
-        /// <summary>HEADERS, one message, trailers grpc-status 0 with END_STREAM, nothing after.</summary>
-        MessageThenTrailers,
-
-        /// <summary>As <see cref="TrailersOnly"/>, then RST_STREAM(NO_ERROR).</summary>
-        TrailersOnlyThenReset,
-
-        /// <summary>As <see cref="MessageThenTrailers"/>, then RST_STREAM(NO_ERROR) (what Kestrel and grpc-go do).</summary>
-        MessageThenTrailersThenReset,
-    }
-
     [Theory]
-    [InlineData(MethodType.ClientStreaming, Ending.TrailersOnly)]
-    [InlineData(MethodType.ClientStreaming, Ending.MessageThenTrailers)]
-    [InlineData(MethodType.ClientStreaming, Ending.TrailersOnlyThenReset)]
-    [InlineData(MethodType.ClientStreaming, Ending.MessageThenTrailersThenReset)]
-    [InlineData(MethodType.DuplexStreaming, Ending.TrailersOnly)]
-    [InlineData(MethodType.DuplexStreaming, Ending.MessageThenTrailers)]
-    [InlineData(MethodType.DuplexStreaming, Ending.TrailersOnlyThenReset)]
-    [InlineData(MethodType.DuplexStreaming, Ending.MessageThenTrailersThenReset)]
-    public async Task Server_ending_the_call_while_the_request_is_open_ends_it_with_the_servers_status(MethodType kind, Ending ending)
+    [InlineData(MethodType.ClientStreaming, EarlyEnding.TrailersOnly)]
+    [InlineData(MethodType.ClientStreaming, EarlyEnding.MessageThenTrailers)]
+    [InlineData(MethodType.ClientStreaming, EarlyEnding.TrailersOnlyThenReset)]
+    [InlineData(MethodType.ClientStreaming, EarlyEnding.MessageThenTrailersThenReset)]
+    [InlineData(MethodType.DuplexStreaming, EarlyEnding.TrailersOnly)]
+    [InlineData(MethodType.DuplexStreaming, EarlyEnding.MessageThenTrailers)]
+    [InlineData(MethodType.DuplexStreaming, EarlyEnding.TrailersOnlyThenReset)]
+    [InlineData(MethodType.DuplexStreaming, EarlyEnding.MessageThenTrailersThenReset)]
+    public async Task Server_ending_the_call_while_the_request_is_open_ends_it_with_the_servers_status(MethodType kind, EarlyEnding ending)
     {
         await using var server = new EarlyEndServer(ending);
         await using var t = new HttpClientTransport(server.Raw.Address, new TransportOptions(), _ => { });
         await t.ConnectAsync(CancellationToken.None);
-        var failed = ending is Ending.TrailersOnly or Ending.TrailersOnlyThenReset;
+        var failed = ending is EarlyEnding.TrailersOnly or EarlyEnding.TrailersOnlyThenReset;
         var options = TestMethods.Deadline(TimeSpan.FromSeconds(30));
 
         if (kind == MethodType.ClientStreaming)
@@ -89,27 +74,27 @@ public class EarlyServerEndTests
 
         // Without the server's RST_STREAM, the client must close its half so the server frees the
         // stream too: no message was cut short, so a clean END_STREAM.
-        if (ending is Ending.TrailersOnly or Ending.MessageThenTrailers)
+        if (ending is EarlyEnding.TrailersOnly or EarlyEnding.MessageThenTrailers)
         {
             Assert.Equal(RawServer.Data, await server.FirstStreamClosedByClient.WaitAsync(Wait));
         }
     }
 
     [Theory]
-    [InlineData(MethodType.ClientStreaming, Ending.TrailersOnly)]
-    [InlineData(MethodType.ClientStreaming, Ending.MessageThenTrailers)]
-    [InlineData(MethodType.ClientStreaming, Ending.MessageThenTrailersThenReset)]
-    [InlineData(MethodType.DuplexStreaming, Ending.TrailersOnly)]
-    [InlineData(MethodType.DuplexStreaming, Ending.MessageThenTrailers)]
-    [InlineData(MethodType.DuplexStreaming, Ending.MessageThenTrailersThenReset)]
-    public async Task Server_ending_the_call_while_a_write_waits_for_flow_control_ends_the_write(MethodType kind, Ending ending)
+    [InlineData(MethodType.ClientStreaming, EarlyEnding.TrailersOnly)]
+    [InlineData(MethodType.ClientStreaming, EarlyEnding.MessageThenTrailers)]
+    [InlineData(MethodType.ClientStreaming, EarlyEnding.MessageThenTrailersThenReset)]
+    [InlineData(MethodType.DuplexStreaming, EarlyEnding.TrailersOnly)]
+    [InlineData(MethodType.DuplexStreaming, EarlyEnding.MessageThenTrailers)]
+    [InlineData(MethodType.DuplexStreaming, EarlyEnding.MessageThenTrailersThenReset)]
+    public async Task Server_ending_the_call_while_a_write_waits_for_flow_control_ends_the_write(MethodType kind, EarlyEnding ending)
     {
         // The server never grants more than HTTP/2's initial 64 KiB window: a larger message's write
         // waits for credit that never comes, and only the call's end can release it.
         await using var server = new EarlyEndServer(ending);
         await using var t = new HttpClientTransport(server.Raw.Address, new TransportOptions(), _ => { });
         await t.ConnectAsync(CancellationToken.None);
-        var failed = ending is Ending.TrailersOnly or Ending.TrailersOnlyThenReset;
+        var failed = ending is EarlyEnding.TrailersOnly or EarlyEnding.TrailersOnlyThenReset;
         var options = TestMethods.Deadline(TimeSpan.FromSeconds(30));
         var big = new string('x', 100_000);
 
@@ -127,7 +112,7 @@ public class EarlyServerEndTests
         else
         {
             Assert.Equal(["reply"], await call.ReadToEndAsync().WaitAsync(Wait));
-            if (ending == Ending.MessageThenTrailersThenReset)
+            if (ending == EarlyEnding.MessageThenTrailersThenReset)
             {
                 // Two outcomes race: the handler honouring the server's RST_STREAM NO_ERROR ("send no
                 // more": the message is dropped, the write completes) or the reader ending the call first.
@@ -143,7 +128,7 @@ public class EarlyServerEndTests
         await call.Writer.CompleteAsync().WaitAsync(Wait);
         Assert.Equal(0, t.ActiveCalls);
         Assert.Equal("after", await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "next", TestMethods.Deadline(TimeSpan.FromSeconds(30))).ResponseAsync.WaitAsync(Wait));
-        if (ending is Ending.TrailersOnly or Ending.MessageThenTrailers)
+        if (ending is EarlyEnding.TrailersOnly or EarlyEnding.MessageThenTrailers)
         {
             // A message was cut short: the stream is reset rather than ended cleanly.
             Assert.Equal(RawServer.RstStream, await server.FirstStreamClosedByClient.WaitAsync(Wait));
@@ -155,7 +140,7 @@ public class EarlyServerEndTests
     {
         // RFC 9113 §8.1: a complete response then RST_STREAM NO_ERROR asks the client to send no more,
         // without failing the request. Writes are dropped (as grpc-go's io.EOF); the reader has the status.
-        await using var server = new EarlyEndServer(Ending.MessageThenTrailersThenReset);
+        await using var server = new EarlyEndServer(EarlyEnding.MessageThenTrailersThenReset);
         await using var t = new HttpClientTransport(server.Raw.Address, new TransportOptions(), _ => { });
         await t.ConnectAsync(CancellationToken.None);
         using var call = t.Invoker.AsyncDuplexStreamingCall(TestMethods.Duplex, TestMethods.Deadline(TimeSpan.FromSeconds(30)));
@@ -224,85 +209,5 @@ public class EarlyServerEndTests
         }
 
         await writer.CompleteAsync().WaitAsync(Wait);
-    }
-
-    /// <summary>
-    /// Answers stream 1 as the <see cref="Ending"/> says once its first message arrived, and every
-    /// later stream as a unary echo of "after" once its request ended. Allows one concurrent stream.
-    /// </summary>
-    private sealed class EarlyEndServer : IAsyncDisposable
-    {
-        private readonly TaskCompletionSource<byte> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _answerSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public EarlyEndServer(Ending ending)
-        {
-            var answered = false;
-            Raw = new RawServer(async (s, ct) => await RawServer.ServeFramesAsync(
-                s,
-                async frame =>
-                {
-                    if (frame.Type == RawServer.Data && frame.Payload.Length > 0)
-                    {
-                        // Connection-level credit only (as any server gives back for what it read): the
-                        // stream's own window is never extended, so a large write stays blocked on it.
-                        await RawServer.WindowUpdateAsync(s, 0, frame.Payload.Length, ct);
-                    }
-
-                    if (frame.StreamId == 1 && frame.Type == RawServer.Data && !answered)
-                    {
-                        answered = true;
-                        await AnswerAsync(s, ending, ct);
-
-                        // The client handles frames in order: its PING ACK means it has seen the whole answer.
-                        await RawServer.WriteFrameAsync(s, RawServer.Ping, 0, 0, new byte[8], ct);
-                    }
-                    else if (frame.Type == RawServer.Ping && (frame.Flags & 0x1) != 0)
-                    {
-                        _answerSeen.TrySetResult();
-                    }
-                    else if (frame.StreamId == 1 && answered && (frame.EndsStream || frame.Type == RawServer.RstStream))
-                    {
-                        _closed.TrySetResult(frame.Type);
-                    }
-                    else if (frame.StreamId > 1 && frame.EndsStream)
-                    {
-                        await RawServer.GrpcHeadersAsync(s, frame.StreamId, ct);
-                        await RawServer.WriteFrameAsync(s, RawServer.Data, 0, frame.StreamId, GrpcFraming.Frame("after"u8), ct);
-                        await RawServer.WriteFrameAsync(s, RawServer.Headers, RawServer.EndHeaders | RawServer.EndStream, frame.StreamId, RawServer.Hpack(false, ("grpc-status", "0")), ct);
-                    }
-                },
-                ct,
-                (0x3, 1)));
-        }
-
-        public RawServer Raw { get; }
-
-        /// <summary>The client's handler has processed every frame of the answer to stream 1.</summary>
-        public Task AnswerSeenByClient => _answerSeen.Task;
-
-        /// <summary>How the client closed its side of stream 1: DATA with END_STREAM, or RST_STREAM.</summary>
-        public Task<byte> FirstStreamClosedByClient => _closed.Task;
-
-        public ValueTask DisposeAsync() => Raw.DisposeAsync();
-
-        private static async Task AnswerAsync(System.Net.Sockets.NetworkStream s, Ending ending, CancellationToken ct)
-        {
-            if (ending is Ending.TrailersOnly or Ending.TrailersOnlyThenReset)
-            {
-                await RawServer.WriteFrameAsync(s, RawServer.Headers, RawServer.EndHeaders | RawServer.EndStream, 1, RawServer.Hpack(true, ("content-type", "application/grpc"), ("grpc-status", "12")), ct);
-            }
-            else
-            {
-                await RawServer.GrpcHeadersAsync(s, ct);
-                await RawServer.WriteFrameAsync(s, RawServer.Data, 0, 1, GrpcFraming.Frame("reply"u8), ct);
-                await RawServer.WriteFrameAsync(s, RawServer.Headers, RawServer.EndHeaders | RawServer.EndStream, 1, RawServer.Hpack(false, ("grpc-status", "0")), ct);
-            }
-
-            if (ending is Ending.TrailersOnlyThenReset or Ending.MessageThenTrailersThenReset)
-            {
-                await RawServer.WriteFrameAsync(s, RawServer.RstStream, 0, 1, new byte[4], ct);
-            }
-        }
     }
 }
