@@ -7,7 +7,10 @@ internal sealed class StreamingGrpcCall<TRequest, TResponse> : GrpcCall<TRequest
     private StreamingRequestContent? _requestContent;
     private Stream? _body;
     private bool _requestCompleted;
-    private int _writing;
+    private int _writing; // Idle, Writing, or CutShort once a write failed part way (sticky).
+    private const int Idle = 0;
+    private const int Writing = 1;
+    private const int CutShort = 2;
 
     public StreamingGrpcCall(HttpClientTransport transport, Method<TRequest, TResponse> method, CallOptions options)
         : base(transport, method, options)
@@ -112,37 +115,73 @@ internal sealed class StreamingGrpcCall<TRequest, TResponse> : GrpcCall<TRequest
         }
 
         ThrowIfFinishedForWrite();
-        if (Interlocked.Exchange(ref _writing, 1) == 1)
+        var before = Interlocked.Exchange(ref _writing, Writing);
+        if (before == Writing)
         {
             throw new InvalidOperationException("A write is already in progress; await it before writing the next message.");
         }
 
+        // Checked again now that the write shows: a call ending from here on sees it (OnFinished) and
+        // resets the stream rather than ending the body cleanly after a message cut short.
+        if (IsFinished)
+        {
+            Volatile.Write(ref _writing, before);
+            ThrowIfFinishedForWrite();
+        }
+
         using var registration = cancellationToken.CanBeCanceled ? cancellationToken.UnsafeRegister(static s => ((GrpcCallBase)s!).Cancel(), this) : default;
+        var content = _requestContent!;
         try
         {
             var payload = Serialize(message);
             var framed = GrpcFraming.Frame(payload, CompressRequests);
-            var stream = await _requestContent!.RequestStream.WaitAsync(CallToken).ConfigureAwait(false);
-            await stream.WriteAsync(framed, CallToken).ConfigureAwait(false);
-            await stream.FlushAsync(CallToken).ConfigureAwait(false);
+            var stream = await content.RequestStream.WaitAsync(content.Ended).ConfigureAwait(false);
+            await stream.WriteAsync(framed, content.Ended).ConfigureAwait(false);
+            await stream.FlushAsync(content.Ended).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not RpcException)
         {
+            // Before anything can end the call: the ending may already be under way (the handler can
+            // fail this write inline while it runs) and must still see that the stream needs a reset.
+            Volatile.Write(ref _writing, CutShort);
+            if (ServerEndedRequest(ex, content))
+            {
+                // As grpc-go's io.EOF from SendMsg: the message is dropped, and the call's status comes
+                // from the response (ResponseAsync, MoveNextAsync), which the server has completed.
+                return;
+            }
+
             var failure = Fail(ex);
             ThrowIfFinishedForWrite();
             throw failure;
         }
         finally
         {
-            Volatile.Write(ref _writing, 0);
+            Interlocked.CompareExchange(ref _writing, Idle, Writing);
         }
     }
+
+    /// <summary>
+    /// The handler stopped the request body while the call runs and the connection is fine, without
+    /// saying why (a bare cancellation, or the body's stream already closed). That is the server's
+    /// RST_STREAM NO_ERROR after its complete response, asking the client to send no more; a write
+    /// under way when a reset with an error code or a connection loss arrives gets an IOException
+    /// instead (mapped as before), and our own ending of the call cancels
+    /// <see cref="StreamingRequestContent.Ended"/> first. Either way the response has the status.
+    /// </summary>
+    private bool ServerEndedRequest(Exception error, StreamingRequestContent content) =>
+        error is OperationCanceledException or ObjectDisposedException
+        && !content.Ended.IsCancellationRequested
+        && !IsFinished
+        && Transport.LostReason is null
+        && !Transport.ClosedLocally;
 
     protected override bool CanReuseCancellation => _requestContent is null;
 
     protected override void OnFinished()
     {
-        _requestContent?.Abort();
+        // Ends the request body too: the handler holds the HTTP/2 stream until both directions are done.
+        _requestContent?.Abort(reset: Volatile.Read(ref _writing) != Idle);
     }
 
     public Task CompleteAsync()

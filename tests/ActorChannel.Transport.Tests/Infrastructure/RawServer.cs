@@ -83,6 +83,7 @@ public sealed class RawServer : IAsyncDisposable
     // ---- HTTP/2 by hand ----
     public const byte Data = 0x0, Headers = 0x1, Settings = 0x4, GoAway = 0x7;
     public const byte EndStream = 0x1, EndHeaders = 0x4;
+    public const byte RstStream = 0x3, Ping = 0x6;
 
     /// <summary>
     /// Reads the client preface, sends the server's SETTINGS and ACK, waits for the request's HEADERS
@@ -126,6 +127,38 @@ public sealed class RawServer : IAsyncDisposable
         }
     }
 
+    /// <summary>One client frame as <see cref="ServeFramesAsync(NetworkStream, Func{RawFrame, Task}, CancellationToken)"/> hands it over.</summary>
+    public readonly record struct RawFrame(byte Type, byte Flags, int StreamId, byte[] Payload)
+    {
+        public bool EndsStream => (Type is Data or Headers) && (Flags & EndStream) != 0;
+    }
+
+    /// <summary>Like the other overload, with each frame's flags and payload (for scripts that answer at a given point of a request body).</summary>
+    /// <param name="settings">The server's SETTINGS (identifier, value), e.g. (0x3, 1) for at most one concurrent stream.</param>
+    public static async Task ServeFramesAsync(NetworkStream s, Func<RawFrame, Task> onFrame, CancellationToken ct, params (ushort Id, uint Value)[] settings)
+    {
+        var preface = new byte[24];
+        await s.ReadExactlyAsync(preface, ct);
+        var payload0 = new byte[6 * settings.Length];
+        for (var i = 0; i < settings.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(payload0.AsSpan(6 * i), settings[i].Id);
+            BinaryPrimitives.WriteUInt32BigEndian(payload0.AsSpan(6 * i + 2), settings[i].Value);
+        }
+
+        await WriteFrameAsync(s, Settings, 0, 0, payload0, ct);
+        await WriteFrameAsync(s, Settings, 0x1, 0, [], ct);
+        var header = new byte[9];
+        while (true)
+        {
+            await s.ReadExactlyAsync(header, ct);
+            var length = (header[0] << 16) | (header[1] << 8) | header[2];
+            var payload = new byte[length];
+            await s.ReadExactlyAsync(payload, ct);
+            await onFrame(new RawFrame(header[3], header[4], BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(5)) & 0x7FFFFFFF, payload));
+        }
+    }
+
     public static Task WriteFrameAsync(NetworkStream s, byte type, byte flags, int streamId, byte[] payload, CancellationToken ct)
     {
         var frame = new byte[9 + payload.Length];
@@ -137,6 +170,14 @@ public sealed class RawServer : IAsyncDisposable
         BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(5), streamId);
         payload.CopyTo(frame, 9);
         return s.WriteAsync(frame, ct).AsTask();
+    }
+
+    /// <summary>A WINDOW_UPDATE granting <paramref name="increment"/> bytes on a stream (0: the connection).</summary>
+    public static Task WindowUpdateAsync(NetworkStream s, int streamId, int increment, CancellationToken ct)
+    {
+        var payload = new byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(payload, increment);
+        return WriteFrameAsync(s, 0x8, 0, streamId, payload, ct);
     }
 
     /// <summary>An HPACK block: ":status 200" (static index 8) then literal headers without indexing.</summary>
@@ -163,6 +204,10 @@ public sealed class RawServer : IAsyncDisposable
     /// <summary>The response headers of stream 1: 200 with content-type application/grpc.</summary>
     public static Task GrpcHeadersAsync(NetworkStream s, CancellationToken ct) =>
         WriteFrameAsync(s, Headers, EndHeaders, 1, Hpack(true, ("content-type", "application/grpc")), ct);
+
+    /// <summary>The response headers of a given stream: 200 with content-type application/grpc.</summary>
+    public static Task GrpcHeadersAsync(NetworkStream s, int streamId, CancellationToken ct) =>
+        WriteFrameAsync(s, Headers, EndHeaders, streamId, Hpack(true, ("content-type", "application/grpc")), ct);
 
     private static async Task DrainAsync(NetworkStream s, CancellationToken ct)
     {
