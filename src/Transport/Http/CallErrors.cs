@@ -63,7 +63,12 @@ internal static class CallErrors
 
         return error switch
         {
-            OperationCanceledException => (new Status(StatusCode.Cancelled, "Call cancelled.") { DebugException = error }, false),
+            // Every cancellation of ours (Dispose, the caller's token, the deadline) finishes the call before it cancels
+            // anything, and Fail maps only unfinished calls: a bare cancellation here comes from the handler itself,
+            // which cancels a streaming request body when the server resets the stream before responding. The reset's
+            // code is not passed on, so the call cannot tell REFUSED_STREAM from an error: UNAVAILABLE, not CANCELLED,
+            // which means the client cancelled.
+            OperationCanceledException => (Unavailable("the server reset the stream before responding (the HTTP/2 handler reported only a cancellation)", error), false),
             HttpRequestException or IOException or ObjectDisposedException =>
                 (Unavailable($"the connection was lost: {transport.GoneReason ?? error.Message}", error), false),
             _ => (new Status(StatusCode.Internal, $"Unexpected error in the call: {error.GetType().Name}: {error.Message}") { DebugException = error }, false),

@@ -51,6 +51,9 @@ internal abstract partial class GrpcCallBase : ICallState
 
     protected bool IsFinished => Volatile.Read(ref _finished) != 0;
 
+    /// <summary>Set before OnFinished: the call ended with the server's trailers (not cancelled, timed out or failed locally).</summary>
+    protected bool EndedByServer => _trailerSource is not null;
+
     /// <summary>Time left before the deadline when the call started; null without a deadline.</summary>
     protected TimeSpan? Timeout { get; private set; }
 

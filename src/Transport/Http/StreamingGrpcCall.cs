@@ -40,7 +40,9 @@ internal sealed class StreamingGrpcCall<TRequest, TResponse> : GrpcCall<TRequest
     public Task<TResponse> StartClientStreaming()
     {
         StartDuplex();
-        return ClientStreamingResponseAsync();
+
+        // A caller that learns of a failure from a write or GetStatus may never await the response.
+        return Observed(ClientStreamingResponseAsync());
     }
 
     public void StartDuplex()
@@ -64,17 +66,18 @@ internal sealed class StreamingGrpcCall<TRequest, TResponse> : GrpcCall<TRequest
     }
 
     /// <summary>
-    /// A write-only duplex call, or a stream disposed before MoveNext, never awaits the send: its fault
-    /// is read here so it does not surface as an UnobservedTaskException (the call's status has it).
+    /// A write-only duplex call, or a stream disposed before MoveNext, never awaits the send (nor a failed
+    /// client-streaming call its response): the fault is read here so it does not surface as an
+    /// UnobservedTaskException (the call's status has it).
     /// </summary>
-    private static Task<bool> Observed(Task<bool> send)
+    private static Task<T> Observed<T>(Task<T> task)
     {
-        if (!send.IsCompleted || send.IsFaulted)
+        if (!task.IsCompleted || task.IsFaulted)
         {
-            send.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
-        return send;
+        return task;
     }
 
     public async ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken = default)
@@ -181,11 +184,17 @@ internal sealed class StreamingGrpcCall<TRequest, TResponse> : GrpcCall<TRequest
     protected override void OnFinished()
     {
         // Ends the request body too: the handler holds the HTTP/2 stream until both directions are done.
-        _requestContent?.Abort(reset: Volatile.Read(ref _writing) != Idle);
+        _requestContent?.Abort(reset: !EndedByServer || Volatile.Read(ref _writing) != Idle);
     }
 
     public Task CompleteAsync()
     {
+        if (Volatile.Read(ref _writing) == Writing)
+        {
+            // Ending the body now would put END_STREAM after part of a message (and DATA after END_STREAM).
+            return Task.FromException(new InvalidOperationException("A write is in progress; await it before completing the request stream."));
+        }
+
         _requestCompleted = true;
         _requestContent?.Complete();
         return Task.CompletedTask;

@@ -4,12 +4,13 @@ using Xunit;
 
 namespace ActorChannel.Transport.Tests.Calls;
 
-/// <summary>A failed streaming call whose response stream is never read leaves no unobserved task fault.</summary>
+/// <summary>A failed streaming call whose response is never read or awaited leaves no unobserved task fault.</summary>
 public class UnobservedFaultTests
 {
     [Theory]
     [InlineData(MethodType.ServerStreaming)]
     [InlineData(MethodType.DuplexStreaming)]
+    [InlineData(MethodType.ClientStreaming)]
     public async Task Failed_stream_never_read_raises_no_unobserved_task_exception(MethodType kind)
     {
         var probe = "probe-" + Guid.NewGuid().ToString("N");
@@ -54,6 +55,12 @@ public class UnobservedFaultTests
         if (kind == MethodType.ServerStreaming)
         {
             var call = t.Invoker.AsyncServerStreamingCall(TestMethods.ServerStream, "1", TestMethods.Safe);
+            status = call.GetStatus;
+        }
+        else if (kind == MethodType.ClientStreaming)
+        {
+            // The caller learns of the failure from GetStatus (or a write) and never awaits ResponseAsync.
+            var call = t.Invoker.AsyncClientStreamingCall(TestMethods.ClientStream, TestMethods.Safe);
             status = call.GetStatus;
         }
         else

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using ActorChannel.Transport.Tests.Infrastructure;
+using Xunit;
+
+namespace ActorChannel.Transport.Tests.Calls;
+
+/// <summary>
+/// How a streaming call's request body ends when the client, not the server, ends the call: a server must never
+/// read a cancelled upload as a complete one (END_STREAM), and a half-close never cuts a message short.
+/// </summary>
+public class LocalEndResetTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task A_cancelled_client_streaming_call_reaches_the_server_as_a_reset_not_as_a_complete_request()
+    {
+        // Repeated: the body's end and the handler's own reset race, and only the reset may come first.
+        for (var i = 0; i < 20; i++)
+        {
+            var firstEnd = new TaskCompletionSource<byte>(TaskCreationOptions.RunContinuationsAsynchronously);
+            await using var server = new RawServer(async (s, ct) => await RawServer.ServeFramesAsync(
+                s,
+                f =>
+                {
+                    if (f.StreamId == 1 && (f.EndsStream || f.Type == RawServer.RstStream))
+                    {
+                        firstEnd.TrySetResult(f.Type);
+                    }
+
+                    return Task.CompletedTask;
+                },
+                ct));
+            await using var transport = new HttpClientTransport(server.Address, new TransportOptions(), _ => { });
+            await transport.ConnectAsync(CancellationToken.None);
+            var call = transport.Invoker.AsyncClientStreamingCall(TestMethods.ClientStream, TestMethods.Deadline(TimeSpan.FromSeconds(30)));
+            await call.RequestStream.WriteAsync("one").WaitAsync(Wait);
+
+            call.Dispose();
+
+            Assert.Equal(RawServer.RstStream, await firstEnd.Task.WaitAsync(Wait));
+            var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(Wait));
+            Assert.Equal(StatusCode.Cancelled, ex.StatusCode);
+            Assert.Equal(0, transport.ActiveCalls);
+        }
+    }
+
+    [Fact]
+    public async Task Completing_the_request_stream_while_a_write_waits_for_flow_control_is_refused()
+    {
+        // The server takes the first 64 KiB window and grants no more on stream 1: a 100 KB write stays blocked.
+        var received = 0;
+        var frames = new ConcurrentQueue<(byte Type, byte Flags)>();
+        await using var server = new RawServer(async (s, ct) => await RawServer.ServeFramesAsync(
+            s,
+            async f =>
+            {
+                if (f.StreamId == 1 && f.Type is RawServer.Data or RawServer.RstStream)
+                {
+                    frames.Enqueue((f.Type, f.Flags));
+                }
+
+                if (f.StreamId == 1 && f.Type == RawServer.Data)
+                {
+                    Interlocked.Add(ref received, f.Payload.Length);
+                    await RawServer.WindowUpdateAsync(s, 0, Math.Max(1, f.Payload.Length), ct);
+                }
+            },
+            ct));
+        await using var transport = new HttpClientTransport(server.Address, new TransportOptions(), _ => { });
+        await transport.ConnectAsync(CancellationToken.None);
+        using var call = transport.Invoker.AsyncClientStreamingCall(TestMethods.ClientStream, TestMethods.Deadline(TimeSpan.FromSeconds(30)));
+        var write = call.RequestStream.WriteAsync(new string('x', 100_000));
+        var until = DateTime.UtcNow + Wait;
+        while (Volatile.Read(ref received) < 65_535 && DateTime.UtcNow < until)
+        {
+            await Task.Delay(10); // bounded probe of a real socket: the server has read the window
+        }
+
+        Assert.False(write.IsCompleted);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => call.RequestStream.CompleteAsync());
+        Assert.Contains("write is in progress", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(frames, f => (f.Flags & RawServer.EndStream) != 0 && f.Type == RawServer.Data);
+    }
+
+    [Theory]
+    [InlineData(0x2)] // INTERNAL_ERROR
+    [InlineData(0x7)] // REFUSED_STREAM
+    [InlineData(0xb)] // ENHANCE_YOUR_CALM
+    public async Task A_server_reset_before_the_response_is_not_reported_as_a_client_cancellation(int code)
+    {
+        await using var server = new RawServer(async (s, ct) => await RawServer.ServeFramesAsync(
+            s,
+            async f =>
+            {
+                if (f.StreamId == 1 && f.Type == RawServer.Data)
+                {
+                    await RawServer.WriteFrameAsync(s, RawServer.RstStream, 0, 1, [0, 0, 0, (byte)code], ct);
+                }
+            },
+            ct));
+        await using var transport = new HttpClientTransport(server.Address, new TransportOptions(), _ => { });
+        await transport.ConnectAsync(CancellationToken.None);
+        using var call = transport.Invoker.AsyncDuplexStreamingCall(TestMethods.Duplex, TestMethods.Deadline(TimeSpan.FromSeconds(30)));
+        await call.RequestStream.WriteAsync("one").WaitAsync(Wait);
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNextAsync().AsTask().WaitAsync(Wait));
+
+        // The handler passes on only a cancellation, not the reset's code (see CallErrors).
+        Assert.NotEqual(StatusCode.Cancelled, ex.StatusCode);
+        Assert.Contains("reset", ex.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, transport.ActiveCalls);
+    }
+}
