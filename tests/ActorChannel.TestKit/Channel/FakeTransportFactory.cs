@@ -13,7 +13,11 @@ public abstract record ConnectScript
     /// <summary>ConnectAsync completes; Connected and SettingsReceived are raised.</summary>
     public static ConnectScript Succeed { get; } = new SucceedScript();
 
-    /// <summary>ConnectAsync completes and Connected is raised, but no SETTINGS yet (as HTTP/2 over SocketsHttpHandler before the first call); see <see cref="FakeTransport.ReceiveSettings"/>.</summary>
+    /// <summary>
+    /// ConnectAsync completes and Connected is raised, but no SETTINGS yet; see <see cref="FakeTransport.ReceiveSettings"/>.
+    /// The project's HTTP/2 transport never does this (its ConnectAsync waits for the server's SETTINGS): this models a
+    /// user's own <see cref="IClientTransport"/> that reports a connection before its handshake.
+    /// </summary>
     public static ConnectScript SucceedWithoutSettings { get; } = new SilentScript();
 
     /// <summary>ConnectAsync never completes by itself: it ends when the owner's connect deadline cancels it, or when the test calls CompleteConnect/FailConnect.</summary>
