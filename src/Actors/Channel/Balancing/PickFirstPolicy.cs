@@ -61,6 +61,8 @@ internal sealed class PickFirstPolicy(IBalancerHelper helper) : SubchannelListPo
             // which never asks: no attempt ever again. The pass starts at the first address, not after this one: the
             // IDLE rule below reads "the pass failed" from the sticky aggregate, which holds only for passes that
             // tried every address (one started midway leaves fresh subchannels that make the aggregate CONNECTING).
+            // Addresses still in their backoff are skipped by the pass (as grpc-go's pick_first does): if none is left
+            // the pass has failed at once, and each address retries as its own backoff ends (the IDLE rule below).
             _selected = null;
             StartPass();
             Publish(force: true);
@@ -79,6 +81,11 @@ internal sealed class PickFirstPolicy(IBalancerHelper helper) : SubchannelListPo
             case ConnectivityState.Idle when ReferenceEquals(subchannel, _selected):
                 _selected = Subchannels.Ordered.FirstOrDefault(s => s.State == ConnectivityState.Ready);
                 _idle = _selected is null;
+                break;
+            case ConnectivityState.Idle when (_selected is not null || _idle) && Subchannels.IsStickyFailure(subchannel):
+                // Backoff over while pick_first is not trying addresses (it has a connection, or waits for a call):
+                // nothing to keep but the sticky TRANSIENT_FAILURE, which would hide the IDLE picker (see Renew).
+                Subchannels.Renew(subchannel, "backoff ended while pick_first is not trying addresses");
                 break;
             case ConnectivityState.Idle when _selected is null && !_idle && Subchannels.Aggregate == ConnectivityState.TransientFailure:
                 // The pass has failed: every subchannel now reconnects as soon as its backoff ends.
@@ -116,6 +123,7 @@ internal sealed class PickFirstPolicy(IBalancerHelper helper) : SubchannelListPo
         for (int i = start; i < ordered.Count; i++)
         {
             var sc = ordered[i];
+            // TRANSIENT_FAILURE: in its backoff, which a pass must not cut short; the pass moves on to the next address.
             if (sc.State is ConnectivityState.Idle or ConnectivityState.Connecting)
             {
                 _index = i;

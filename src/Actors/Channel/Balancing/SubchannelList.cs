@@ -111,27 +111,50 @@ internal sealed class SubchannelList
     }
 
     /// <summary>
-    /// Every subchannel but <paramref name="keep"/> that is not IDLE is replaced by a fresh IDLE one for the same
-    /// address: its connection (or attempt in progress, or backoff) ends, and it is there for the next pass.
+    /// Every subchannel but <paramref name="keep"/> that holds a connection or an attempt (CONNECTING, READY) is
+    /// replaced by a fresh IDLE one for the same address: that connection or attempt ends, and it is there for the
+    /// next pass. TRANSIENT_FAILURE ones are kept: their backoff lives in them, and a fresh one would have none, so
+    /// a connection that closed before SETTINGS (READY -> TRANSIENT_FAILURE, a new pass) would retry their address
+    /// at once: two such addresses took turns with no delay at all (connection-backoff.md: each failed address
+    /// waits its backoff). IDLE ones are kept too (cheap with many addresses), unless they still count as
+    /// TRANSIENT_FAILURE (sticky, backoff over): see <see cref="Renew"/>.
     /// </summary>
     public void DisconnectAllBut(Subchannel keep, string reason)
     {
-        var ordered = new List<Subchannel>(_ordered);
-        for (int i = 0; i < ordered.Count; i++)
+        foreach (var sc in _ordered.ToArray())
         {
-            var sc = ordered[i];
-            if (ReferenceEquals(sc, keep) || sc.State == ConnectivityState.Idle)
+            bool holdsNothing = sc.State == ConnectivityState.TransientFailure || (sc.State == ConnectivityState.Idle && !IsStickyFailure(sc));
+            if (!ReferenceEquals(sc, keep) && !holdsNothing)
             {
-                continue;
+                Renew(sc, reason);
             }
+        }
+    }
 
-            Remove(sc, reason);
-            var fresh = _helper.CreateSubchannel(sc.Address);
-            _byAddress.Add(sc.Address, fresh);
-            _evaluator.Record(fresh.Id, ConnectivityState.Idle);
-            ordered[i] = fresh;
+    /// <summary>True when an IDLE subchannel still counts as TRANSIENT_FAILURE in the aggregate (its backoff ended).</summary>
+    public bool IsStickyFailure(Subchannel subchannel) =>
+        subchannel.State == ConnectivityState.Idle && _evaluator.EffectiveState(subchannel.Id) == ConnectivityState.TransientFailure;
+
+    /// <summary>
+    /// Replaces a subchannel by a fresh IDLE one for the same address. For an IDLE one whose backoff has ended nothing
+    /// is lost but its sticky TRANSIENT_FAILURE, which pick_first must shed once it no longer tries addresses: left
+    /// alone, it makes the aggregate TRANSIENT_FAILURE when the selected connection goes, and the failure picker
+    /// never asks the idle policy to reconnect.
+    /// </summary>
+    public void Renew(Subchannel sc, string reason)
+    {
+        int i = _ordered.IndexOf(sc);
+        if (i < 0)
+        {
+            return;
         }
 
+        Remove(sc, reason);
+        var fresh = _helper.CreateSubchannel(sc.Address);
+        _byAddress.Add(sc.Address, fresh);
+        _evaluator.Record(fresh.Id, ConnectivityState.Idle);
+        var ordered = new List<Subchannel>(_ordered);
+        ordered[i] = fresh;
         _ordered = ordered;
     }
 

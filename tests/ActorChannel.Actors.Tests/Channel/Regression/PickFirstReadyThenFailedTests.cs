@@ -70,11 +70,12 @@ public class PickFirstReadyThenFailedTests(ITestOutputHelper output) : ChannelTe
     }
 
     [Fact]
-    public async Task A_failed_selection_waits_for_a_slow_first_address_then_both_keep_retrying()
+    public async Task A_failed_selection_honours_both_backoffs_then_both_keep_retrying()
     {
         // The property test's find against a first version of the fix, which went on from the address after the failed
         // one: the first address was then tried on a fresh subchannel (its first attempt, so the aggregate said
-        // CONNECTING) when the failed selection's backoff ended, and that IDLE was never connected.
+        // CONNECTING) when the failed selection's backoff ended, and that IDLE was never connected. The first address
+        // now keeps its subchannel, and its backoff, while the second is selected.
         Transports.Script(Addr(1), ConnectScript.Fail(), ConnectScript.Hang);
         Transports.Script(Addr(2), ConnectScript.SucceedWithoutSettings);
         Transports.DefaultScript = ConnectScript.Fail();
@@ -83,15 +84,25 @@ public class PickFirstReadyThenFailedTests(ITestOutputHelper output) : ChannelTe
 
         Transports.Latest(Addr(2))!.Lose();
         await SettleAsync();
-        Assert.Equal(2, Transports.TransportsTo(Addr(1)).Count);
 
-        // One address at a time within a pass: the second waits while the first hangs until its deadline...
-        await AdvanceAsync(TimeSpan.FromSeconds(19));
+        // Both addresses have just failed an attempt and are backing off (1 s, no jitter here): the new pass has
+        // nothing it may try, so it has failed at once, and neither address is tried again before its backoff ends.
+        // (This used to retry the first address at once, on a fresh subchannel that had lost its backoff.)
+        Assert.Single(Transports.TransportsTo(Addr(1)));
+        Assert.Single(Transports.TransportsTo(Addr(2)));
+        await AdvanceAsync(TimeSpan.FromSeconds(0.9));
+        Assert.Single(Transports.TransportsTo(Addr(1)));
         Assert.Single(Transports.TransportsTo(Addr(2)));
 
-        // ...then is tried at once, and from then on each reconnects whenever its own backoff ends.
-        await AdvanceAsync(TimeSpan.FromSeconds(1));
+        // After a failed pass each address reconnects as its own backoff ends: the first hangs until its deadline
+        // (20 s) while the second keeps failing on its own schedule (1, 2.6, 5.16, 9.26, 15.81 s).
+        await AdvanceAsync(TimeSpan.FromSeconds(0.1));
+        Assert.Equal(2, Transports.TransportsTo(Addr(1)).Count);
         Assert.Equal(2, Transports.TransportsTo(Addr(2)).Count);
+        await AdvanceAsync(TimeSpan.FromSeconds(19));
+        Assert.Equal(2, Transports.TransportsTo(Addr(1)).Count);
+        Assert.Equal(6, Transports.TransportsTo(Addr(2)).Count);
+
         // Windows longer than the longest backoff (120 s + 20 %).
         for (int window = 0; window < 4; window++)
         {

@@ -103,11 +103,18 @@ public class ReconnectLivenessPropertyTests(ITestOutputHelper output) : ChannelT
         };
         var channel = GrpcChannel.Dial(System, "manual:///liveness", options);
         bool roundRobin = scenario.RoundRobin;
+        var freshFrom = new HashSet<int>();
         try
         {
             await SettleAsync();
             foreach (var op in scenario.Ops)
             {
+                if (op is Update or Repeat or SwitchPolicy)
+                {
+                    // Addresses may come back on fresh subchannels, with no backoff: a new start for each.
+                    freshFrom.Add(Snapshot(log).Length);
+                }
+
                 switch (op)
                 {
                     case NextConnect c:
@@ -163,7 +170,9 @@ public class ReconnectLivenessPropertyTests(ITestOutputHelper output) : ChannelT
                 await SettleAsync();
             }
 
-            Verify(roundRobin, channel, Snapshot(log), start);
+            var history = Snapshot(log);
+            Verify(roundRobin, channel, history, start);
+            VerifyBackoffPerAddress(history, freshFrom);
         }
         finally
         {
@@ -198,6 +207,37 @@ public class ReconnectLivenessPropertyTests(ITestOutputHelper output) : ChannelT
                         mine[i + 1].At == mine[i].At,
                         $"subchannel {sc.Id} {sc.Address} went IDLE at {mine[i].At:HH:mm:ss.fff} and next moved at {mine[i + 1].At:HH:mm:ss.fff}:\n{detail}");
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Safety beside liveness: an address whose attempt failed is not attempted again, by any subchannel, before the
+    /// shortest first backoff (1 s - 20 %), unless an address update or policy switch came between (it may re-add
+    /// the address on a fresh subchannel: log indexes in <paramref name="freshFrom"/>).
+    /// A pick_first selection that replaced a backing-off subchannel by a fresh one broke this (a reconnect storm).
+    /// </summary>
+    private static void VerifyBackoffPerAddress((DateTimeOffset At, SubchannelTransition T)[] log, HashSet<int> freshFrom)
+    {
+        var failedAt = new Dictionary<TransportAddress, DateTimeOffset>();
+        for (int i = 0; i < log.Length; i++)
+        {
+            var (at, t) = log[i];
+            if (freshFrom.Contains(i))
+            {
+                failedAt.Clear();
+            }
+
+            if (t.To == S.TransientFailure)
+            {
+                failedAt[t.Address] = at;
+            }
+            else if (t.From == S.Idle && t.To == S.Connecting && failedAt.TryGetValue(t.Address, out var failed))
+            {
+                Assert.True(
+                    at - failed >= TimeSpan.FromSeconds(0.8),
+                    $"{t.Address} attempted again (subchannel {t.SubchannelId}) {(at - failed).TotalSeconds} s after its failed attempt:\n"
+                    + string.Join("\n", log.Where(x => x.T.Address == t.Address).Select(x => $"  {x.At:HH:mm:ss.fff} #{x.T.SubchannelId} {x.T.From} -> {x.T.To} ({x.T.Reason})")));
             }
         }
     }
