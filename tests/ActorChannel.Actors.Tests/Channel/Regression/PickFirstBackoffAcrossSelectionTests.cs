@@ -72,7 +72,10 @@ public class PickFirstBackoffAcrossSelectionTests(ITestOutputHelper output) : Ch
         var channel = await DialAsync("pick_first", Addrs(2));
         Assert.Equal(S.Ready, channel.State);
 
+        // The connection is lost first (pick_first goes idle), then its address goes: in this order, not racing.
         Transports.Latest(Addr(2))!.Lose();
+        await SettleAsync();
+        Assert.Equal(S.Idle, channel.State);
         Resolver.Update([Addr(1)]);
         await SettleAsync();
         Assert.Equal(S.TransientFailure, channel.State); // the only address left is backing off
