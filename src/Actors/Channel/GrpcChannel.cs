@@ -167,15 +167,18 @@ public sealed class GrpcChannel : CallInvoker, IAsyncDisposable
 
     /// <summary>
     /// Tells <paramref name="subscriber"/> every subchannel transition (channel id, subchannel id, address, from, to,
-    /// reason) from the moment the channel actor handles this subscription, as the message <paramref name="toMessage"/>
-    /// makes; each subchannel's transitions arrive in order. <paramref name="toMessage"/> runs on the subchannel's
+    /// reason) from this call on, as the message <paramref name="toMessage"/> makes (the channel starts connecting as
+    /// soon as it is made, on other threads: to be sure to see its first transitions, use
+    /// <see cref="GrpcChannelOptions.TransitionObserver"/>); each subchannel's transitions arrive in order. <paramref name="toMessage"/> runs on the subchannel's
     /// actor, so keep it a plain constructor. The subscription ends when the subscriber stops or unsubscribes.
     /// </summary>
     public void SubscribeSubchannelTransitions<T>(ActorRef<T> subscriber, Func<SubchannelTransition, T> toMessage)
     {
         ArgumentNullException.ThrowIfNull(subscriber);
         ArgumentNullException.ThrowIfNull(toMessage);
-        _actor.Tell(new ChannelMessage.SubscribeSubchannelTransitions(subscriber, t => subscriber.Tell(toMessage(t))));
+        Action<SubchannelTransition> notify = t => subscriber.Tell(toMessage(t));
+        _runtime.AddTransitionSubscriber(subscriber, notify);
+        _actor.Tell(new ChannelMessage.SubscribeSubchannelTransitions(subscriber, notify));
     }
 
     public void UnsubscribeSubchannelTransitions(ActorRef subscriber)

@@ -113,7 +113,10 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
             case SubscribeSubchannelTransitions subscribe:
                 WatchSubscriber(subscribe.Subscriber);
                 _transitionSubscribers[subscribe.Subscriber] = subscribe.Notify;
-                _runtime.PublishTransitionSubscribers(_transitionSubscribers.Values.ToArray());
+
+                // Already added by GrpcChannel when it sent this; again here, in mailbox order, so that an earlier
+                // Unsubscribe of the same subscriber processed just before does not leave it removed.
+                _runtime.AddTransitionSubscriber(subscribe.Subscriber, subscribe.Notify);
                 break;
             case UnsubscribeSubchannelTransitions unsubscribe:
                 RemoveTransitionSubscriber(unsubscribe.Subscriber);
@@ -205,7 +208,7 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
     {
         if (_transitionSubscribers.Remove(subscriber))
         {
-            _runtime.PublishTransitionSubscribers(_transitionSubscribers.Values.ToArray());
+            _runtime.RemoveTransitionSubscriber(subscriber);
         }
     }
 }

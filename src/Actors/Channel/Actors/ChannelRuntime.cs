@@ -3,6 +3,7 @@ using ActorChannel.Client.Backoff;
 using ActorChannel.Client.Calls;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Client.Picking;
+using ActorChannel.Kernel;
 using ActorChannel.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -21,7 +22,7 @@ internal sealed class ChannelRuntime
     private readonly TaskCompletionSource<Exception> _nonTemporaryError = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextSubchannelId;
-    private Action<SubchannelTransition>[] _transitionSubscribers = [];
+    private (ActorRef Subscriber, Action<SubchannelTransition> Notify)[] _transitionSubscribers = [];
 
     public ChannelRuntime(
         TimeProvider time,
@@ -90,10 +91,30 @@ internal sealed class ChannelRuntime
     public IReadOnlyList<SubchannelHandle> Subchannels => _subchannels.Values.OrderBy(h => h.Id).ToArray();
 
     /// <summary>
-    /// Written by the channel actor only (subscriptions are its messages); read by every subchannel actor without a
-    /// lock: the array is replaced, never changed.
+    /// Adds (or replaces) a subscriber at once, on the subscribing thread: a subscription made right after Dial or
+    /// Spawn sees the first transitions too, which a subscription that waited for the channel actor's mailbox could
+    /// miss. The channel actor still owns the subscription's lifetime (death watch, unsubscribe). Read by every
+    /// subchannel actor without a lock: the array is replaced (compare-and-swap), never changed.
     /// </summary>
-    public void PublishTransitionSubscribers(Action<SubchannelTransition>[] subscribers) => Volatile.Write(ref _transitionSubscribers, subscribers);
+    public void AddTransitionSubscriber(ActorRef subscriber, Action<SubchannelTransition> notify) =>
+        SwapTransitionSubscribers(subscriber, notify);
+
+    /// <summary>Removes a subscriber (the channel actor, on unsubscribe or when the subscriber stopped).</summary>
+    public void RemoveTransitionSubscriber(ActorRef subscriber) => SwapTransitionSubscribers(subscriber, null);
+
+    private void SwapTransitionSubscribers(ActorRef subscriber, Action<SubchannelTransition>? notify)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _transitionSubscribers);
+            var others = current.Where(s => !s.Subscriber.Equals(subscriber));
+            var next = (notify is null ? others : others.Append((subscriber, notify))).ToArray();
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _transitionSubscribers, next, current), current))
+            {
+                return;
+            }
+        }
+    }
 
     /// <summary>From a subchannel actor, once per transition: the options' observer, then every subscribed actor.</summary>
     public void ReportTransition(long subchannelId, TransportAddress address, ConnectivityState from, ConnectivityState to, string reason)
@@ -106,7 +127,7 @@ internal sealed class ChannelRuntime
 
         var transition = new SubchannelTransition(ChannelId, subchannelId, address, from, to, reason);
         OnTransition?.Invoke(transition);
-        foreach (var notify in subscribers)
+        foreach (var (_, notify) in subscribers)
         {
             Deliver(notify, transition);
         }
