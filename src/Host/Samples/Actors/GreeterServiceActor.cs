@@ -17,7 +17,7 @@ public abstract record GreeterServiceMessage
     /// <summary>Sent by the channel (GrpcChannel.SubscribeState): its latest change at once, then every change, with the state before it.</summary>
     public sealed record ChannelStateChanged(ConnectivityState Previous, ConnectivityState State) : GreeterServiceMessage;
 
-    /// <summary>Sent by the channel (GrpcChannel.SubscribeSubchannelTransitions): each subchannel transition (address, from, to, reason).</summary>
+    /// <summary>Sent by the channel's transition observer (GrpcChannelOptions.TransitionObserver): each subchannel transition (address, from, to, reason).</summary>
     public sealed record SubchannelChanged(SubchannelTransition Transition) : GreeterServiceMessage;
 
     /// <summary>The states and subchannel transitions seen so far, in order, and the channel (so a caller can watch it stop with us).</summary>
@@ -55,9 +55,21 @@ public sealed class GreeterServiceActor(string target, GrpcChannelOptions channe
 
     protected override void PreStart()
     {
-        _channel = GrpcChannel.Spawn(Context, target, channelOptions, "channel");
+        // Transitions through the options' observer: it is in place before the channel starts, so the service also
+        // sees the first connection attempt, which a SubscribeSubchannelTransitions made after Spawn can miss (the
+        // channel starts connecting at once, on other threads). The state subscription replays the current state.
+        var self = Context.Self;
+        var observer = channelOptions.TransitionObserver;
+        var options = channelOptions with
+        {
+            TransitionObserver = transition =>
+            {
+                observer?.Invoke(transition);
+                self.Tell(new GreeterServiceMessage.SubchannelChanged(transition));
+            },
+        };
+        _channel = GrpcChannel.Spawn(Context, target, options, "channel");
         _channel.SubscribeState(Context.Self, (previous, state) => new GreeterServiceMessage.ChannelStateChanged(previous, state));
-        _channel.SubscribeSubchannelTransitions(Context.Self, transition => new GreeterServiceMessage.SubchannelChanged(transition));
         _client = new GreeterClient(_channel);
         Context.Log.LogInformation("Greeter service: channel {Channel} is my child; subscribed to its state and its subchannels' transitions", _channel.Actor.Path);
     }
