@@ -58,7 +58,7 @@ internal sealed class GrpcDispatcher(ServiceRegistry registry, ServerBehavior be
             await method!.InvokeAsync(call).ConfigureAwait(false);
             status = Status.Ok;
         }
-        catch (Exception) when (http.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (http.RequestAborted.IsCancellationRequested || ConnectionGone(ex))
         {
             OnClientCancelled(path);
             return;
@@ -130,6 +130,23 @@ internal sealed class GrpcDispatcher(ServiceRegistry registry, ServerBehavior be
         {
             throw new RpcException(fail);
         }
+    }
+
+    /// <summary>
+    /// The connection went away under the handler (the client reset it, or this server was aborted). Kestrel may fail
+    /// the body's read with this before RequestAborted shows it; it is not the handler's fault, so no error is logged.
+    /// </summary>
+    private static bool ConnectionGone(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is Microsoft.AspNetCore.Connections.ConnectionAbortedException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void OnClientCancelled(string path)
