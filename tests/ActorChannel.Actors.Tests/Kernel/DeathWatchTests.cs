@@ -116,7 +116,8 @@ public sealed class DeathWatchTests(ITestOutputHelper output) : ActorTestBase(ou
     public async Task Unwatch_processed_after_the_death_was_reported_still_suppresses_the_notification()
     {
         var gate = new TaskCompletionSource();
-        var watcher = System.Spawn(Props<WatcherCmd>.Create(() => new BlockingWatcher(gate.Task)), "blocking-watcher");
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var watcher = System.Spawn(Props<WatcherCmd>.Create(() => new BlockingWatcher(gate.Task, entered)), "blocking-watcher");
         var target = System.Spawn(Worker.Props(_journal), "target");
         var probe = CreateTestProbe<int>();
         watcher.Tell(new WatchIt(target));
@@ -124,7 +125,8 @@ public sealed class DeathWatchTests(ITestOutputHelper output) : ActorTestBase(ou
         probe.Watch(target);   // after the watcher, so its notification is posted first
         await System.WhenIdleAsync();
 
-        watcher.Tell(new Noted("block"));   // the watcher now sits in an async handler
+        watcher.Tell(new Noted("block"));
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));   // the watcher now sits in an async handler
         target.Tell(new Quit());
         await probe.ExpectTerminatedAsync(target);
         watcher.Tell(new UnwatchIt(target));   // queued behind the blocked handler
@@ -135,7 +137,7 @@ public sealed class DeathWatchTests(ITestOutputHelper output) : ActorTestBase(ou
     }
 
     /// <summary>Like Watcher, but a Noted message keeps it busy until the gate opens.</summary>
-    private sealed class BlockingWatcher(Task gate) : AsyncActor<WatcherCmd>
+    private sealed class BlockingWatcher(Task gate, TaskCompletionSource entered) : AsyncActor<WatcherCmd>
     {
         private readonly List<string> _seen = [];
 
@@ -150,6 +152,9 @@ public sealed class DeathWatchTests(ITestOutputHelper output) : ActorTestBase(ou
                     Context.Unwatch(u.Target);
                     break;
                 case Noted n:
+                    // Signalled from inside the handler: a death reported before this point would be queued ahead of
+                    // the test's later Unwatch, which is not the case under test.
+                    entered.TrySetResult();
                     await gate.ConfigureAwait(false);
                     _seen.Add("noted " + n.Note);
                     break;
