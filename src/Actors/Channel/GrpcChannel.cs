@@ -167,10 +167,11 @@ public sealed class GrpcChannel : CallInvoker, IAsyncDisposable
 
     /// <summary>
     /// Tells <paramref name="subscriber"/> every subchannel transition (channel id, subchannel id, address, from, to,
-    /// reason) from this call on, as the message <paramref name="toMessage"/> makes (the channel starts connecting as
-    /// soon as it is made, on other threads: to be sure to see its first transitions, use
-    /// <see cref="GrpcChannelOptions.TransitionObserver"/>); each subchannel's transitions arrive in order. <paramref name="toMessage"/> runs on the subchannel's
-    /// actor, so keep it a plain constructor. The subscription ends when the subscriber stops or unsubscribes.
+    /// reason) from this call on, as the message <paramref name="toMessage"/> makes; each subchannel's transitions
+    /// arrive in order. The channel starts connecting as soon as it is made, on other threads: to be sure to see its
+    /// first transitions, use <see cref="GrpcChannelOptions.TransitionObserver"/>. <paramref name="toMessage"/> runs on
+    /// the subchannel's actor, so keep it a plain constructor. The subscription ends when the subscriber stops or
+    /// unsubscribes.
     /// </summary>
     public void SubscribeSubchannelTransitions<T>(ActorRef<T> subscriber, Func<SubchannelTransition, T> toMessage)
     {

@@ -91,10 +91,11 @@ internal sealed class ChannelRuntime
     public IReadOnlyList<SubchannelHandle> Subchannels => _subchannels.Values.OrderBy(h => h.Id).ToArray();
 
     /// <summary>
-    /// Adds (or replaces) a subscriber at once, on the subscribing thread: a subscription made right after Dial or
-    /// Spawn sees the first transitions too, which a subscription that waited for the channel actor's mailbox could
-    /// miss. The channel actor still owns the subscription's lifetime (death watch, unsubscribe). Read by every
-    /// subchannel actor without a lock: the array is replaced (compare-and-swap), never changed.
+    /// Adds (or replaces) a subscriber at once, on the subscribing thread: it sees transitions from the moment of the
+    /// call, not from whenever the channel actor gets to the message. (A channel starts connecting as soon as it is
+    /// made, so only the options' observer is sure to see its first attempt.) The channel actor still owns the
+    /// subscription's lifetime (death watch, unsubscribe). Read by every subchannel actor without a lock: the array
+    /// is replaced (compare-and-swap), never changed.
     /// </summary>
     public void AddTransitionSubscriber(ActorRef subscriber, Action<SubchannelTransition> notify) =>
         SwapTransitionSubscribers(subscriber, notify);
