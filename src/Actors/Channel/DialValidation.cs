@@ -10,7 +10,7 @@ internal static class DialValidation
 {
     public sealed record Checked(ChannelTarget Target, IResolverFactory ResolverFactory, ServiceConfig DefaultConfig, ChannelCredentials Credentials, CallCredentials? CallCredentials, IClientTransportFactory TransportFactory);
 
-    public static Checked Check(string target, GrpcChannelOptions options)
+    public static Checked Check(string target, ManagedChannelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(target))
@@ -20,12 +20,12 @@ internal static class DialValidation
 
         if (options.Credentials is not null && options.CredentialsBundle is not null)
         {
-            throw new ArgumentException("Both GrpcChannelOptions.Credentials and GrpcChannelOptions.CredentialsBundle are set; set only one.", nameof(options));
+            throw new ArgumentException("Both ManagedChannelOptions.Credentials and ManagedChannelOptions.CredentialsBundle are set; set only one.", nameof(options));
         }
 
         var credentials = options.Credentials ?? options.CredentialsBundle?.TransportCredentials
             ?? throw new ArgumentException(
-                "No transport security chosen: set GrpcChannelOptions.Credentials to ChannelCredentials.Insecure or ChannelCredentials.Tls(...) (or set a CredentialsBundle).",
+                "No transport security chosen: set ManagedChannelOptions.Credentials to ChannelCredentials.Insecure or ChannelCredentials.Tls(...) (or set a CredentialsBundle).",
                 nameof(options));
 
         var callCredentials = Combine(options.CredentialsBundle?.CallCredentials, options.CallCredentials);
@@ -52,7 +52,7 @@ internal static class DialValidation
             }
             catch (FormatException e)
             {
-                throw new ArgumentException("GrpcChannelOptions.DefaultServiceConfig is invalid: " + e.Message, nameof(options), e);
+                throw new ArgumentException("ManagedChannelOptions.DefaultServiceConfig is invalid: " + e.Message, nameof(options), e);
             }
         }
 
@@ -62,26 +62,26 @@ internal static class DialValidation
     private static CallCredentials? Combine(CallCredentials? first, CallCredentials? second) =>
         first is null ? second : second is null ? first : Calls.CompositeCallCredentials.Of(first, second);
 
-    private static void CheckLimits(GrpcChannelOptions options)
+    private static void CheckLimits(ManagedChannelOptions options)
     {
         if (options.KeepAlivePingDelay != Timeout.InfiniteTimeSpan && options.KeepAlivePingDelay <= TimeSpan.Zero)
         {
-            throw new ArgumentException($"GrpcChannelOptions.KeepAlivePingDelay must be positive or Timeout.InfiniteTimeSpan, got {options.KeepAlivePingDelay}.", nameof(options));
+            throw new ArgumentException($"ManagedChannelOptions.KeepAlivePingDelay must be positive or Timeout.InfiniteTimeSpan, got {options.KeepAlivePingDelay}.", nameof(options));
         }
 
         if (options.KeepAlivePingTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException($"GrpcChannelOptions.KeepAlivePingTimeout must be positive, got {options.KeepAlivePingTimeout}.", nameof(options));
+            throw new ArgumentException($"ManagedChannelOptions.KeepAlivePingTimeout must be positive, got {options.KeepAlivePingTimeout}.", nameof(options));
         }
 
         if (options.MaxReceiveMessageSize < 0 || options.MaxSendMessageSize < 0)
         {
-            throw new ArgumentException("GrpcChannelOptions.MaxReceiveMessageSize and MaxSendMessageSize must not be negative.", nameof(options));
+            throw new ArgumentException("ManagedChannelOptions.MaxReceiveMessageSize and MaxSendMessageSize must not be negative.", nameof(options));
         }
 
         if (string.IsNullOrWhiteSpace(options.DefaultScheme))
         {
-            throw new ArgumentException("GrpcChannelOptions.DefaultScheme is empty.", nameof(options));
+            throw new ArgumentException("ManagedChannelOptions.DefaultScheme is empty.", nameof(options));
         }
     }
 }

@@ -49,7 +49,7 @@ public sealed class ActorChannelOptions
     public bool ConnectOnStart { get; set; }
 
     /// <summary>The channel options these settings stand for. Throws ArgumentException naming the bad setting.</summary>
-    public GrpcChannelOptions ToGrpcChannelOptions(string name, ILoggerFactory loggerFactory, TimeProvider timeProvider)
+    public ManagedChannelOptions ToManagedChannelOptions(string name, ILoggerFactory loggerFactory)
     {
         if (string.IsNullOrWhiteSpace(Target))
         {
@@ -61,7 +61,7 @@ public sealed class ActorChannelOptions
             throw new ArgumentException($"ActorChannel '{name}': set LoadBalancingPolicy or ServiceConfig, not both.");
         }
 
-        var defaults = new GrpcChannelOptions();
+        var defaults = new ManagedChannelOptions();
         return defaults with
         {
             Credentials = UseTls ? ChannelCredentials.Tls(LoadRoot(name)) : ChannelCredentials.Insecure,
@@ -75,7 +75,6 @@ public sealed class ActorChannelOptions
             MaxSendMessageSize = MaxSendMessageSize,
             UserAgent = UserAgent,
             LoggerFactory = loggerFactory,
-            TimeProvider = timeProvider,
         };
     }
 

@@ -12,6 +12,17 @@ namespace ActorChannel.Hosting;
 /// </summary>
 public static class ActorChannelServiceCollectionExtensions
 {
+    /// <summary>Registers IGrpcChannelProvider alone, e.g. to reach channels Akka.Hosting's WithActorChannel started.</summary>
+    public static IServiceCollection AddActorChannelProvider(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions();
+        services.TryAddSingleton<GrpcChannelProvider>();
+        services.TryAddSingleton<IGrpcChannelProvider>(sp => sp.GetRequiredService<GrpcChannelProvider>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ActorChannelLifetime>());
+        return services;
+    }
+
     /// <summary>Registers a channel named <paramref name="name"/> with fixed options.</summary>
     public static ActorChannelBuilder AddActorChannel(this IServiceCollection services, string name, ActorChannelOptions options)
     {
@@ -41,10 +52,7 @@ public static class ActorChannelServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        services.AddOptions();
-        services.TryAddSingleton<GrpcChannelProvider>();
-        services.TryAddSingleton<IGrpcChannelProvider>(sp => sp.GetRequiredService<GrpcChannelProvider>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ActorChannelLifetime>());
+        services.AddActorChannelProvider();
         services.Configure<ChannelRegistration>(r =>
         {
             if (!r.Names.Add(name))
@@ -82,7 +90,7 @@ public sealed class ActorChannelBuilder(string name, IServiceCollection services
     }
 
     /// <summary>Changes the channel options after binding: credentials objects, a transport factory, a transition observer.</summary>
-    public ActorChannelBuilder ConfigureChannel(Func<GrpcChannelOptions, IServiceProvider, GrpcChannelOptions> customize)
+    public ActorChannelBuilder ConfigureChannel(Func<ManagedChannelOptions, IServiceProvider, ManagedChannelOptions> customize)
     {
         ArgumentNullException.ThrowIfNull(customize);
         var channelName = Name;
@@ -99,12 +107,15 @@ public sealed class ActorChannelBuilder(string name, IServiceCollection services
     }
 }
 
-/// <summary>Dials ConnectOnStart channels when the host starts; closes every channel after all hosted services have stopped.</summary>
+/// <summary>Dials ConnectOnStart channels once the host has started; closes every channel after all hosted services have stopped.</summary>
 internal sealed class ActorChannelLifetime(GrpcChannelProvider provider, Microsoft.Extensions.Options.IOptionsMonitor<ActorChannelOptions> options) : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>After every hosted service's StartAsync, so that a host ActorSystem (Akka.Hosting) is running by then.</summary>
+    public Task StartedAsync(CancellationToken cancellationToken)
     {
         foreach (var name in provider.Names.Where(n => options.Get(n).ConnectOnStart))
         {
@@ -113,8 +124,6 @@ internal sealed class ActorChannelLifetime(GrpcChannelProvider provider, Microso
 
         return Task.CompletedTask;
     }
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

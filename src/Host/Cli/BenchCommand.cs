@@ -76,7 +76,7 @@ public static class BenchCommand
         return 0;
     }
 
-    private static async Task ConnectAsync(GrpcChannel channel, BenchSettings settings, CancellationToken ct)
+    private static async Task ConnectAsync(ManagedChannel channel, BenchSettings settings, CancellationToken ct)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(settings.ConnectTimeout);

@@ -25,13 +25,13 @@ public static class ChannelDialer
     public static string ServiceConfigFor(string policy) => $$$"""{"loadBalancingConfig":[{"{{{policy}}}":{}}]}""";
 
     /// <exception cref="ArgumentException">The target or a setting is invalid; the message says which.</exception>
-    public static GrpcChannel Dial(DialSettings settings)
+    public static ManagedChannel Dial(DialSettings settings)
     {
         var options = Options(settings);
-        return settings.System is { } system ? GrpcChannel.Dial(system, settings.Target, options) : GrpcChannel.Dial(settings.Target, options);
+        return settings.System is { } system ? ManagedChannel.Dial(system, settings.Target, options) : ManagedChannel.Dial(settings.Target, options);
     }
 
-    public static GrpcChannelOptions Options(DialSettings settings) => new()
+    public static ManagedChannelOptions Options(DialSettings settings) => new()
     {
         Credentials = ChannelCredentials.Insecure,
         DefaultServiceConfig = ServiceConfigFor(settings.Policy),

@@ -10,7 +10,7 @@ namespace ActorChannel.Host.Cli;
 
 /// <summary>
 /// <c>watch</c>: dials and prints every channel and subchannel transition as it happens, until Ctrl-C.
-/// Channel states arrive as messages at a small actor (GrpcChannel.SubscribeState), so none is coalesced;
+/// Channel states arrive as messages at a small actor (ManagedChannel.SubscribeState), so none is coalesced;
 /// subchannel transitions come from the channel's transition observer.
 /// </summary>
 public static class WatchCommand

@@ -113,7 +113,7 @@ public static class DemoRunner
         }
     }
 
-    private static async Task WatchStateAsync(GrpcChannel channel, DemoScoreboard board, CancellationToken stop)
+    private static async Task WatchStateAsync(ManagedChannel channel, DemoScoreboard board, CancellationToken stop)
     {
         var state = channel.State;
         board.OnChannelState(state);

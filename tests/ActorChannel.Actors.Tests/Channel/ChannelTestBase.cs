@@ -16,7 +16,7 @@ public abstract class ChannelTestBase : ActorTestBase
     protected static readonly Method<string, string> Echo = new(MethodType.Unary, "test.Echo", "Say", StringMarshaller, StringMarshaller);
 
     private readonly ConcurrentQueue<SubchannelTransition> _transitions = new();
-    private readonly List<GrpcChannel> _channels = new();
+    private readonly List<ManagedChannel> _channels = new();
 
     protected ChannelTestBase(ITestOutputHelper output)
         : base(output)
@@ -38,7 +38,7 @@ public abstract class ChannelTestBase : ActorTestBase
 
     protected static TransportAddress[] Addrs(int count) => Enumerable.Range(1, count).Select(Addr).ToArray();
 
-    protected GrpcChannelOptions Options(string policy = "pick_first") => new()
+    protected ManagedChannelOptions Options(string policy = "pick_first") => new()
     {
         Credentials = ChannelCredentials.Insecure,
         TransportFactory = Transports,
@@ -51,7 +51,7 @@ public abstract class ChannelTestBase : ActorTestBase
     };
 
     /// <summary>Dials with the resolver already answering <paramref name="addresses"/> (or failing, if null and <paramref name="resolverError"/> is set).</summary>
-    protected async Task<GrpcChannel> DialAsync(string policy, TransportAddress[]? addresses, string? resolverError = null, GrpcChannelOptions? options = null)
+    protected async Task<ManagedChannel> DialAsync(string policy, TransportAddress[]? addresses, string? resolverError = null, ManagedChannelOptions? options = null)
     {
         if (addresses is not null)
         {
@@ -63,7 +63,7 @@ public abstract class ChannelTestBase : ActorTestBase
         }
 
         options = options is null ? Options(policy) : options with { Resolvers = new ResolverRegistry(new ManualResolverFactory(Resolver)) };
-        var channel = GrpcChannel.Dial(System, "manual:///test", options);
+        var channel = ManagedChannel.Dial(System, "manual:///test", options);
         _channels.Add(channel);
         await SettleAsync();
         return channel;
@@ -90,7 +90,7 @@ public abstract class ChannelTestBase : ActorTestBase
     protected static (ConnectivityState, ConnectivityState)[] Steps(IEnumerable<SubchannelTransition> transitions) =>
         transitions.Select(t => (t.From, t.To)).ToArray();
 
-    protected Task<string> CallAsync(GrpcChannel channel, bool waitForReady = false, DateTimeOffset? deadline = null, CancellationToken ct = default) =>
+    protected Task<string> CallAsync(ManagedChannel channel, bool waitForReady = false, DateTimeOffset? deadline = null, CancellationToken ct = default) =>
         channel.AsyncUnaryCall(Echo, "hi", new CallOptions { WaitForReady = waitForReady, Deadline = deadline, CancellationToken = ct }).ResponseAsync;
 
     /// <summary>Every transport answers with its own address, so a test sees where a call went.</summary>

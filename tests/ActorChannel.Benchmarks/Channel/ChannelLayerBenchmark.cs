@@ -9,7 +9,7 @@ namespace ActorChannel.Benchmarks.Channel;
 /// <summary>
 /// What the channel adds to a unary call, without network or server: the transport's call layer over an
 /// in-memory handler that answers at once (<see cref="CallLayerBenchmark"/>), called directly and through a
-/// <see cref="GrpcChannel"/> whose one subchannel owns a transport over the same handler. The difference is the
+/// <see cref="ManagedChannel"/> whose one subchannel owns a transport over the same handler. The difference is the
 /// channel's per-call cost (method config, pick, call state, transparent-retry wrapper), free of the machine's noise.
 /// <c>dotnet run -c Release --project tests/ActorChannel.Benchmarks -- --filter '*ChannelLayer*'</c>.
 /// </summary>
@@ -18,8 +18,8 @@ namespace ActorChannel.Benchmarks.Channel;
 public class ChannelLayerBenchmark
 {
     private HttpClientTransport _transport = null!;
-    private GrpcChannel _pickFirst = null!;
-    private GrpcChannel _roundRobin = null!;
+    private ManagedChannel _pickFirst = null!;
+    private ManagedChannel _roundRobin = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -46,9 +46,9 @@ public class ChannelLayerBenchmark
     [Benchmark]
     public Task<StringValue> RoundRobin() => UnaryClients.CallAsync(_roundRobin);
 
-    private static GrpcChannel Dial(string policy)
+    private static ManagedChannel Dial(string policy)
     {
-        var channel = GrpcChannel.Dial("ipv4:127.0.0.1:1", new GrpcChannelOptions
+        var channel = ManagedChannel.Dial("ipv4:127.0.0.1:1", new ManagedChannelOptions
         {
             Credentials = ChannelCredentials.Insecure,
             DefaultServiceConfig = "{\"loadBalancingConfig\":[{\"" + policy + "\":{}}]}",

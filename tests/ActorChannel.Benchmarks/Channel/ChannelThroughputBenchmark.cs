@@ -31,8 +31,8 @@ public static class ChannelThroughputBenchmark
         var variants = new (string Name, Func<Task> Call)[]
         {
             ("bare HttpClientTransport", () => UnaryClients.CallAsync(transport.Invoker)),
-            ("GrpcChannel pick_first", () => UnaryClients.CallAsync(pickFirst)),
-            ("GrpcChannel round_robin", () => UnaryClients.CallAsync(roundRobin)),
+            ("ManagedChannel pick_first", () => UnaryClients.CallAsync(pickFirst)),
+            ("ManagedChannel round_robin", () => UnaryClients.CallAsync(roundRobin)),
         };
         variants = RoundSummary.Select(variants, ArgText(args, "--variants"));
 
@@ -61,7 +61,7 @@ public static class ChannelThroughputBenchmark
         return 0;
     }
 
-    private static GrpcChannel Dial(string target, string policy) => GrpcChannel.Dial(target, new GrpcChannelOptions
+    private static ManagedChannel Dial(string target, string policy) => ManagedChannel.Dial(target, new ManagedChannelOptions
     {
         Credentials = ChannelCredentials.Insecure,
         DefaultServiceConfig = "{\"loadBalancingConfig\":[{\"" + policy + "\":{}}]}",

@@ -49,7 +49,7 @@ public sealed class AddActorChannelTests
         await using var server = await Backends.StartOursAsync();
         var services = new ServiceCollection();
         services.AddActorChannel("c", new ActorChannelOptions { Target = server.Address });
-        GrpcChannel channel;
+        ManagedChannel channel;
         await using (var provider = services.BuildServiceProvider())
         {
             channel = provider.GetRequiredService<IGrpcChannelProvider>().GetChannel("c");

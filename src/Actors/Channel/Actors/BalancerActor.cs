@@ -2,8 +2,8 @@ using ActorChannel.Client.Balancing;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Client.Picking;
 using ActorChannel.Client.Protocol;
-using ActorChannel.Kernel;
 using ActorChannel.Transport;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 using static ActorChannel.Client.Protocol.BalancerMessage;
 
@@ -14,41 +14,40 @@ namespace ActorChannel.Client.Actors;
 /// the policy one message at a time, and forwards its pickers to the channel. Switches policy when the service
 /// config names another.
 /// </summary>
-internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
+internal sealed class BalancerActor : UntypedActor, IBalancerHelper
 {
     private readonly ChannelRuntime _runtime;
-    private readonly ActorRef<ChannelMessage> _channel;
-    private readonly Dictionary<long, (Subchannel Subchannel, ActorRef<SubchannelMessage> Ref)> _subchannels = new();
+    private readonly IActorRef _channel;
+    private readonly Dictionary<long, (Subchannel Subchannel, IActorRef Ref)> _subchannels = new();
     private LoadBalancingPolicy? _policy;
     private string? _policyName;
     private Action? _requestExitIdle;
     private Action? _pendingFlush;
 
-    public BalancerActor(ChannelRuntime runtime, ActorRef<ChannelMessage> channel)
+    public BalancerActor(ChannelRuntime runtime, IActorRef channel)
     {
         _runtime = runtime;
         _channel = channel;
     }
 
-    public Action RequestExitIdle => _requestExitIdle ??= CreateExitIdle(Context.Self);
+    public Action RequestExitIdle => _requestExitIdle ??= CreateExitIdle(Self);
 
-    public static Props<BalancerMessage> Props(ChannelRuntime runtime, ActorRef<ChannelMessage> channel) =>
-        Props<BalancerMessage>.Create(() => new BalancerActor(runtime, channel))
-            .WithSupervisorStrategy(SupervisorStrategy.Default);
+    public static Props Props(ChannelRuntime runtime, IActorRef channel) =>
+        ActorProps.Of(() => new BalancerActor(runtime, channel));
 
     public Subchannel CreateSubchannel(TransportAddress address)
     {
         long id = _runtime.NextSubchannelId();
-        var self = Context.Self;
-        ActorRef<SubchannelMessage>? child = null;
-        var handle = new SubchannelHandle(id, address, () => self.Tell(new ExitIdle()), () =>
+        var self = Self;
+        IActorRef? child = null;
+        var handle = new SubchannelHandle(id, address, () => self.Tell(ExitIdle.Instance), () =>
         {
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             child!.Tell(new SubchannelMessage.Sync(done));
             return done.Task;
         });
-        child = Context.Spawn(SubchannelActor.Props(_runtime, handle, self), "subchannel-" + id);
-        var subchannel = new Subchannel(handle, () => child.Tell(new SubchannelMessage.Connect()));
+        child = Context.ActorOf(SubchannelActor.Props(_runtime, handle, self), "subchannel-" + id);
+        var subchannel = new Subchannel(handle, () => child.Tell(SubchannelMessage.Connect.Instance));
         _subchannels.Add(id, (subchannel, child));
         _runtime.Register(handle);
         return subchannel;
@@ -72,13 +71,16 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
     {
         if (_pendingFlush is null)
         {
-            Context.Self.Tell(new Flush());
+            Self.Tell(Flush.Instance);
         }
 
         _pendingFlush = flush;
     }
 
-    protected override void Receive(BalancerMessage message)
+    /// <summary>A subchannel that throws is restarted and comes back IDLE, and tells this actor so.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => ChannelSupervision.RestartChildren;
+
+    protected override void OnReceive(object message)
     {
         switch (message)
         {
@@ -95,7 +97,7 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
                 if (_policy is null)
                 {
                     // Nothing resolved yet: there is no policy to ask, so fail fast calls here.
-                    UpdateState(ConnectivityState.TransientFailure, new FailurePicker(new Status(StatusCode.Unavailable, "no addresses: " + error.Error)));
+                    UpdateState(ConnectivityState.TransientFailure, new FailurePicker(new ActorChannel.Transport.Status(StatusCode.Unavailable, "no addresses: " + error.Error)));
                 }
 
                 break;
@@ -104,7 +106,7 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
                 _policy?.SubchannelStateChanged(entry.Subchannel, changed.State, changed.Error);
                 if (changed.State == ConnectivityState.TransientFailure || (old == ConnectivityState.Ready && changed.State == ConnectivityState.Idle))
                 {
-                    _channel.Tell(new ChannelMessage.ResolveNow());
+                    _channel.Tell(ChannelMessage.ResolveNow.Instance);
                 }
 
                 break;
@@ -116,21 +118,25 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
                 _pendingFlush = null;
                 flush?.Invoke();
                 break;
+            case SubConnStateChanged:
+                // From a subchannel this balancer already shut down: its last words.
+                break;
+            default:
+                Unhandled(message);
+                break;
         }
     }
 
-    protected override void PreRestart(Exception reason, object? message)
+    protected override void PreRestart(Exception reason, object message)
     {
-        // The kernel stops the subchannels; their handles must not linger in the channel's list.
-        foreach (var id in _subchannels.Keys)
-        {
-            _runtime.Unregister(id);
-        }
-
         _runtime.Logger.LogError(reason, "Channel {ChannelId}: the balancer failed and restarts", _runtime.ChannelId);
+
+        // Akka's own: stop every subchannel, then PostStop (which takes their handles off the channel's list).
+        base.PreRestart(reason, message);
     }
 
-    protected override void PostRestart(Exception reason) => _channel.Tell(new ChannelMessage.BalancerRestarted());
+    /// <summary>The fresh instance has no policy and no subchannels: the channel replays the latest addresses.</summary>
+    protected override void PostRestart(Exception reason) => _channel.Tell(ChannelMessage.BalancerRestarted.Instance);
 
     protected override void PostStop()
     {
@@ -155,5 +161,5 @@ internal sealed class BalancerActor : Actor<BalancerMessage>, IBalancerHelper
         _policyName = name;
     }
 
-    private static Action CreateExitIdle(ActorRef<BalancerMessage> self) => () => self.Tell(new ExitIdle());
+    private static Action CreateExitIdle(IActorRef self) => () => self.Tell(ExitIdle.Instance);
 }

@@ -3,8 +3,8 @@ using ActorChannel.Client.Config;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Client.Picking;
 using ActorChannel.Client.Protocol;
-using ActorChannel.Kernel;
 using ActorChannel.Resolution;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 using static ActorChannel.Client.Protocol.ChannelMessage;
 
@@ -14,20 +14,19 @@ namespace ActorChannel.Client.Actors;
 /// The channel (grpc-go's ClientConn): owns the resolver and balancer actors, applies resolver results and
 /// service configs, publishes the balancer's pickers and the channel state, and tells subscribers of changes.
 /// </summary>
-internal sealed class ChannelActor : Actor<ChannelMessage>
+internal sealed class ChannelActor : UntypedActor
 {
     private readonly ChannelRuntime _runtime;
     private readonly IResolver _resolver;
     private readonly ResolverSink _sink;
     private readonly ServiceConfig _defaultConfig;
-    private readonly Dictionary<ActorRef, Action<ConnectivityState, ConnectivityState>> _stateSubscribers = new();
-    private readonly Dictionary<ActorRef, Action<SubchannelTransition>> _transitionSubscribers = new();
-    private ActorRef<ResolverMessage>? _resolverActor;
-    private ActorRef<BalancerMessage>? _balancer;
+    private readonly HashSet<IActorRef> _stateSubscribers = new();
+    private readonly HashSet<IActorRef> _transitionSubscribers = new();
+    private IActorRef _resolverActor = ActorRefs.Nobody;
+    private IActorRef _balancer = ActorRefs.Nobody;
     private ServiceConfig? _lastGoodConfig;
     private BalancerMessage.AddressesUpdated? _lastAddresses;
     private ConnectivityState _previousState = ConnectivityState.Idle;
-    private bool _shutdown;
 
     public ChannelActor(ChannelRuntime runtime, IResolver resolver, ResolverSink sink, ServiceConfig defaultConfig)
     {
@@ -37,16 +36,34 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
         _defaultConfig = defaultConfig;
     }
 
-    public static Props<ChannelMessage> Props(ChannelRuntime runtime, IResolver resolver, ResolverSink sink, ServiceConfig defaultConfig) =>
-        Props<ChannelMessage>.Create(() => new ChannelActor(runtime, resolver, sink, defaultConfig))
-            .WithSupervisorStrategy(SupervisorStrategy.Default);
+    public static Props Props(ChannelRuntime runtime, IResolver resolver, ResolverSink sink, ServiceConfig defaultConfig) =>
+        ActorProps.Of(() => new ChannelActor(runtime, resolver, sink, defaultConfig));
+
+    /// <summary>
+    /// A resolver or balancer that throws is restarted (at most 10 times a minute, then stopped): a restarted resolver
+    /// resolves again, a restarted balancer starts with no subchannels and is given the latest addresses again.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() => ChannelSupervision.RestartChildren;
 
     protected override void PreStart()
     {
         _runtime.Invoker.Config = _defaultConfig;
-        _balancer = Context.Spawn(BalancerActor.Props(_runtime, Context.Self), "balancer");
-        _resolverActor = Context.Spawn(ResolverActor.Props(_runtime, _resolver, _sink, Context.Self), "resolver");
+        _balancer = Context.ActorOf(BalancerActor.Props(_runtime, Self), "balancer");
+        _resolverActor = Context.ActorOf(ResolverActor.Props(_runtime, _resolver, _sink, Self), "resolver");
         SetState(ConnectivityState.Connecting, "resolving");
+    }
+
+    /// <summary>
+    /// A restart (the channel's own handler threw) keeps the channel open: only the children stop, to be spawned again
+    /// by PreStart. Akka's default would run PostStop, which is the channel's final SHUTDOWN.
+    /// </summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        _runtime.Logger.LogError(reason, "Channel {ChannelId}: the channel actor failed and restarts", _runtime.ChannelId);
+        foreach (var child in Context.GetChildren())
+        {
+            Context.Stop(child);
+        }
     }
 
     protected override void PostStop()
@@ -61,20 +78,15 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
         _runtime.MarkStopped();
     }
 
-    protected override void Receive(ChannelMessage message)
+    protected override void OnReceive(object message)
     {
-        if (_shutdown)
-        {
-            return;
-        }
-
         switch (message)
         {
             case AddressesUpdated update:
                 _runtime.Slot.ResolverError = null;
                 var config = ApplyServiceConfig(update.ServiceConfigJson);
                 _lastAddresses = new BalancerMessage.AddressesUpdated(update.Addresses, config.LoadBalancingPolicy ?? Policies.PickFirst, config.LoadBalancingPolicyConfig);
-                _balancer!.Tell(_lastAddresses);
+                _balancer.Tell(_lastAddresses);
                 break;
             case BalancerRestarted:
                 // The old picker points at stopped subchannels: queue calls until the new balancer publishes.
@@ -82,29 +94,29 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
                 SetState(ConnectivityState.Connecting, "balancer restarted");
                 if (_lastAddresses is not null)
                 {
-                    _balancer!.Tell(_lastAddresses);
+                    _balancer.Tell(_lastAddresses);
                 }
 
-                _resolverActor!.Tell(new ResolverMessage.ResolveNow());
+                _resolverActor.Tell(ResolverMessage.ResolveNow.Instance);
                 break;
             case ResolverError error:
                 _runtime.Slot.ResolverError = error.Error;
-                _balancer!.Tell(new BalancerMessage.ResolverError(error.Error));
+                _balancer.Tell(new BalancerMessage.ResolverError(error.Error));
                 break;
             case PickerUpdated update:
                 _runtime.Slot.Publish(update.Picker);
                 SetState(update.State, update.Picker.Error ?? "picker updated");
                 break;
             case ResolveNow:
-                _resolverActor!.Tell(new ResolverMessage.ResolveNow());
+                _resolverActor.Tell(ResolverMessage.ResolveNow.Instance);
                 break;
             case ExitIdle:
-                _balancer!.Tell(new BalancerMessage.ExitIdle());
+                _balancer.Tell(BalancerMessage.ExitIdle.Instance);
                 break;
             case SubscribeState subscribe:
                 WatchSubscriber(subscribe.Subscriber);
-                _stateSubscribers[subscribe.Subscriber] = subscribe.Notify;
-                NotifyState(subscribe.Notify, _previousState, _runtime.State.State);
+                _stateSubscribers.Add(subscribe.Subscriber);
+                subscribe.Subscriber.Tell(new ChannelStateChanged(_previousState, _runtime.State.State), Self);
                 break;
             case UnsubscribeState unsubscribe:
                 _stateSubscribers.Remove(unsubscribe.Subscriber);
@@ -112,11 +124,11 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
                 break;
             case SubscribeSubchannelTransitions subscribe:
                 WatchSubscriber(subscribe.Subscriber);
-                _transitionSubscribers[subscribe.Subscriber] = subscribe.Notify;
+                _transitionSubscribers.Add(subscribe.Subscriber);
 
-                // Already added by GrpcChannel when it sent this; again here, in mailbox order, so that an earlier
+                // Already added by ManagedChannel when it sent this; again here, in mailbox order, so that an earlier
                 // Unsubscribe of the same subscriber processed just before does not leave it removed.
-                _runtime.AddTransitionSubscriber(subscribe.Subscriber, subscribe.Notify);
+                _runtime.AddTransitionSubscriber(subscribe.Subscriber);
                 break;
             case UnsubscribeSubchannelTransitions unsubscribe:
                 RemoveTransitionSubscriber(unsubscribe.Subscriber);
@@ -127,12 +139,20 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
                 RemoveTransitionSubscriber(stopped.Subscriber);
                 break;
             case Shutdown:
-                _shutdown = true;
                 _runtime.Slot.Close();
                 SetState(ConnectivityState.Shutdown, "channel closed");
-                Context.StopSelf();
+                Become(Closed);
+                Context.Stop(Self);
+                break;
+            default:
+                Unhandled(message);
                 break;
         }
+    }
+
+    /// <summary>After Shutdown: what is still in the mailbox is dropped while the children stop.</summary>
+    private static void Closed(object message)
+    {
     }
 
     private ServiceConfig ApplyServiceConfig(string? json)
@@ -178,33 +198,36 @@ internal sealed class ChannelActor : Actor<ChannelMessage>
 
         _previousState = old;
         _runtime.Logger.LogInformation("Channel {ChannelId}: {From} -> {To} ({Reason})", _runtime.ChannelId, old.ToSpecName(), state.ToSpecName(), reason);
-        foreach (var notify in _stateSubscribers.Values)
+        if (_stateSubscribers.Count == 0)
         {
-            NotifyState(notify, old, state);
+            return;
+        }
+
+        var changed = new ChannelStateChanged(old, state);
+        foreach (var subscriber in _stateSubscribers)
+        {
+            subscriber.Tell(changed, Self);
         }
     }
 
-    private void NotifyState(Action<ConnectivityState, ConnectivityState> notify, ConnectivityState previous, ConnectivityState current) =>
-        _runtime.Deliver(change => notify(change.Previous, change.Current), (Previous: previous, Current: current));
-
-    /// <summary>One death watch per subscriber, whatever it subscribed to: the kernel keeps one watch per pair of actors.</summary>
-    private void WatchSubscriber(ActorRef subscriber)
+    /// <summary>One death watch per subscriber, whatever it subscribed to: Akka keeps one watch per pair of actors.</summary>
+    private void WatchSubscriber(IActorRef subscriber)
     {
-        if (!_stateSubscribers.ContainsKey(subscriber) && !_transitionSubscribers.ContainsKey(subscriber))
+        if (!_stateSubscribers.Contains(subscriber) && !_transitionSubscribers.Contains(subscriber))
         {
             Context.WatchWith(subscriber, new SubscriberStopped(subscriber));
         }
     }
 
-    private void UnwatchIfUnsubscribed(ActorRef subscriber)
+    private void UnwatchIfUnsubscribed(IActorRef subscriber)
     {
-        if (!_stateSubscribers.ContainsKey(subscriber) && !_transitionSubscribers.ContainsKey(subscriber))
+        if (!_stateSubscribers.Contains(subscriber) && !_transitionSubscribers.Contains(subscriber))
         {
             Context.Unwatch(subscriber);
         }
     }
 
-    private void RemoveTransitionSubscriber(ActorRef subscriber)
+    private void RemoveTransitionSubscriber(IActorRef subscriber)
     {
         if (_transitionSubscribers.Remove(subscriber))
         {

@@ -3,8 +3,8 @@ using ActorChannel.Client.Backoff;
 using ActorChannel.Client.Calls;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Client.Picking;
-using ActorChannel.Kernel;
 using ActorChannel.Transport;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace ActorChannel.Client.Actors;
@@ -22,7 +22,7 @@ internal sealed class ChannelRuntime
     private readonly TaskCompletionSource<Exception> _nonTemporaryError = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextSubchannelId;
-    private (ActorRef Subscriber, Action<SubchannelTransition> Notify)[] _transitionSubscribers = [];
+    private IActorRef[] _transitionSubscribers = [];
 
     public ChannelRuntime(
         TimeProvider time,
@@ -91,25 +91,24 @@ internal sealed class ChannelRuntime
     public IReadOnlyList<SubchannelHandle> Subchannels => _subchannels.Values.OrderBy(h => h.Id).ToArray();
 
     /// <summary>
-    /// Adds (or replaces) a subscriber at once, on the subscribing thread: it sees transitions from the moment of the
-    /// call, not from whenever the channel actor gets to the message. (A channel starts connecting as soon as it is
-    /// made, so only the options' observer is sure to see its first attempt.) The channel actor still owns the
-    /// subscription's lifetime (death watch, unsubscribe). Read by every subchannel actor without a lock: the array
-    /// is replaced (compare-and-swap), never changed.
+    /// Adds a subscriber at once, on the subscribing thread: it sees transitions from the moment of the call, not from
+    /// whenever the channel actor gets to the message. (A channel starts connecting as soon as it is made, so only the
+    /// options' observer is sure to see its first attempt.) The channel actor still owns the subscription's lifetime
+    /// (death watch, unsubscribe). Read by every subchannel actor without a lock: the array is replaced
+    /// (compare-and-swap), never changed.
     /// </summary>
-    public void AddTransitionSubscriber(ActorRef subscriber, Action<SubchannelTransition> notify) =>
-        SwapTransitionSubscribers(subscriber, notify);
+    public void AddTransitionSubscriber(IActorRef subscriber) => SwapTransitionSubscribers(subscriber, add: true);
 
     /// <summary>Removes a subscriber (the channel actor, on unsubscribe or when the subscriber stopped).</summary>
-    public void RemoveTransitionSubscriber(ActorRef subscriber) => SwapTransitionSubscribers(subscriber, null);
+    public void RemoveTransitionSubscriber(IActorRef subscriber) => SwapTransitionSubscribers(subscriber, add: false);
 
-    private void SwapTransitionSubscribers(ActorRef subscriber, Action<SubchannelTransition>? notify)
+    private void SwapTransitionSubscribers(IActorRef subscriber, bool add)
     {
         while (true)
         {
             var current = Volatile.Read(ref _transitionSubscribers);
-            var others = current.Where(s => !s.Subscriber.Equals(subscriber));
-            var next = (notify is null ? others : others.Append((subscriber, notify))).ToArray();
+            var others = current.Where(s => !s.Equals(subscriber));
+            var next = (add ? others.Append(subscriber) : others).ToArray();
             if (ReferenceEquals(Interlocked.CompareExchange(ref _transitionSubscribers, next, current), current))
             {
                 return;
@@ -127,26 +126,22 @@ internal sealed class ChannelRuntime
         }
 
         var transition = new SubchannelTransition(ChannelId, subchannelId, address, from, to, reason);
-        OnTransition?.Invoke(transition);
-        foreach (var (_, notify) in subscribers)
+        if (OnTransition is { } observer)
         {
-            Deliver(notify, transition);
+            try
+            {
+                observer(transition);
+            }
+            catch (Exception e)
+            {
+                // A throwing observer must not fail (and restart) the subchannel that reports to it.
+                Logger.LogWarning(e, "Channel {ChannelId}: the transition observer threw for {Transition}", ChannelId, transition);
+            }
         }
-    }
 
-    /// <summary>
-    /// Runs a subscriber's message factory on the calling actor's thread; a factory that throws is logged rather
-    /// than allowed to fail (and restart) the channel's own actor.
-    /// </summary>
-    public void Deliver<TArg>(Action<TArg> notify, TArg arg)
-    {
-        try
+        foreach (var subscriber in subscribers)
         {
-            notify(arg);
-        }
-        catch (Exception e)
-        {
-            Logger.LogWarning(e, "Channel {ChannelId}: a subscriber's message factory threw for {Event}; the event was not delivered", ChannelId, arg);
+            subscriber.Tell(transition, ActorRefs.NoSender);
         }
     }
 

@@ -1,6 +1,6 @@
 using ActorChannel.Client.Protocol;
-using ActorChannel.Kernel;
 using ActorChannel.Resolution;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 using static ActorChannel.Client.Protocol.ResolverMessage;
 
@@ -12,34 +12,35 @@ namespace ActorChannel.Client.Actors;
 /// </summary>
 internal sealed class ResolverSink
 {
-    private ActorRef<ResolverMessage>? _target;
+    private IActorRef? _target;
 
-    public void Attach(ActorRef<ResolverMessage> target) => Volatile.Write(ref _target, target);
+    public void Attach(IActorRef target) => Volatile.Write(ref _target, target);
 
-    public void Update(ResolutionResult result) => Volatile.Read(ref _target)?.Tell(new Pushed(result));
+    public void Update(ResolutionResult result) => Volatile.Read(ref _target)?.Tell(new Pushed(result), ActorRefs.NoSender);
 
-    public void Error(Exception error) => Volatile.Read(ref _target)?.Tell(new PushedError(error));
+    public void Error(Exception error) => Volatile.Read(ref _target)?.Tell(new PushedError(error), ActorRefs.NoSender);
 }
 
 /// <summary>
 /// Hosts one <see cref="IResolver"/>: never two resolutions at once; ResolveNow honoured at most once per the
-/// resolver's MinResolveInterval; a failure is reported to the channel and retried with backoff.
+/// resolver's MinResolveInterval; a failure is reported to the channel and retried with backoff (the retry timer is
+/// armed before the error is reported).
 /// </summary>
-internal sealed class ResolverActor : Actor<ResolverMessage>
+internal sealed class ResolverActor : UntypedActor, IWithTimers
 {
     private const string Timer = "resolve";
 
     private readonly ChannelRuntime _runtime;
     private readonly IResolver _resolver;
     private readonly ResolverSink _sink;
-    private readonly ActorRef<ChannelMessage> _channel;
+    private readonly IActorRef _channel;
     private readonly CancellationTokenSource _stopping = new();
     private bool _resolving;
     private bool _pending;
     private int _failures;
     private DateTimeOffset? _lastStarted;
 
-    public ResolverActor(ChannelRuntime runtime, IResolver resolver, ResolverSink sink, ActorRef<ChannelMessage> channel)
+    public ResolverActor(ChannelRuntime runtime, IResolver resolver, ResolverSink sink, IActorRef channel)
     {
         _runtime = runtime;
         _resolver = resolver;
@@ -47,12 +48,14 @@ internal sealed class ResolverActor : Actor<ResolverMessage>
         _channel = channel;
     }
 
-    public static Props<ResolverMessage> Props(ChannelRuntime runtime, IResolver resolver, ResolverSink sink, ActorRef<ChannelMessage> channel) =>
-        Props<ResolverMessage>.Create(() => new ResolverActor(runtime, resolver, sink, channel));
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(ChannelRuntime runtime, IResolver resolver, ResolverSink sink, IActorRef channel) =>
+        ActorProps.Of(() => new ResolverActor(runtime, resolver, sink, channel));
 
     protected override void PreStart()
     {
-        _sink.Attach(Context.Self);
+        _sink.Attach(Self);
         Resolve();
     }
 
@@ -63,7 +66,7 @@ internal sealed class ResolverActor : Actor<ResolverMessage>
         _stopping.Cancel();
     }
 
-    protected override void Receive(ResolverMessage message)
+    protected override void OnReceive(object message)
     {
         switch (message)
         {
@@ -93,9 +96,8 @@ internal sealed class ResolverActor : Actor<ResolverMessage>
             case ResolveFinished failed:
                 _resolving = false;
                 _pending = false;
+                Timers.StartSingleTimer(Timer, TimerFired.Instance, _runtime.ResolverBackoff.Delay(_failures++));
                 ReportError(failed.Error!);
-                var delay = _runtime.ResolverBackoff.Delay(_failures++);
-                Context.Timers.StartSingleTimer(Timer, new TimerFired(), delay);
                 break;
             case Pushed pushed:
                 _channel.Tell(new ChannelMessage.AddressesUpdated(pushed.Result.Addresses, pushed.Result.ServiceConfigJson));
@@ -108,6 +110,9 @@ internal sealed class ResolverActor : Actor<ResolverMessage>
             case PushedError pushed:
                 ReportError(pushed.Error);
                 break;
+            default:
+                Unhandled(message);
+                break;
         }
     }
 
@@ -118,9 +123,9 @@ internal sealed class ResolverActor : Actor<ResolverMessage>
     private void RetryEmpty()
     {
         _pending = false;
-        if (!Context.Timers.IsTimerActive(Timer))
+        if (!Timers.IsTimerActive(Timer))
         {
-            Context.Timers.StartSingleTimer(Timer, new TimerFired(), _runtime.ResolverBackoff.Delay(_failures++));
+            Timers.StartSingleTimer(Timer, TimerFired.Instance, _runtime.ResolverBackoff.Delay(_failures++));
         }
     }
 
@@ -132,7 +137,7 @@ internal sealed class ResolverActor : Actor<ResolverMessage>
             return;
         }
 
-        if (Context.Timers.IsTimerActive(Timer))
+        if (Timers.IsTimerActive(Timer))
         {
             return;
         }
@@ -141,7 +146,7 @@ internal sealed class ResolverActor : Actor<ResolverMessage>
         var now = _runtime.Time.GetUtcNow();
         if (earliest is { } e && e > now)
         {
-            Context.Timers.StartSingleTimer(Timer, new TimerFired(), e - now);
+            Timers.StartSingleTimer(Timer, TimerFired.Instance, e - now);
             return;
         }
 
@@ -156,10 +161,10 @@ internal sealed class ResolverActor : Actor<ResolverMessage>
             return;
         }
 
-        Context.Timers.Cancel(Timer);
+        Timers.Cancel(Timer);
         _resolving = true;
         _lastStarted = _runtime.Time.GetUtcNow();
-        var self = Context.Self;
+        var self = Self;
         Task<ResolutionResult> resolving;
         try
         {

@@ -1,8 +1,8 @@
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Client.Picking;
 using ActorChannel.Client.Protocol;
-using ActorChannel.Kernel;
 using ActorChannel.Transport;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 using static ActorChannel.Client.Protocol.SubchannelMessage;
 
@@ -12,16 +12,17 @@ namespace ActorChannel.Client.Actors;
 /// One address and at most one live connection (grpc-go's addrConn): IDLE → CONNECTING → READY | TRANSIENT_FAILURE;
 /// TRANSIENT_FAILURE → IDLE when the backoff ends; READY → IDLE when the connection is lost or drains (GOAWAY);
 /// anything → SHUTDOWN. Every transition is logged and reported to the balancer. While READY the transport is
-/// published in the handle, so calls reach it without passing through this mailbox.
+/// published in the handle, so calls reach it without passing through this mailbox. Timers are armed before the
+/// transition that needs them is published, so whoever sees the transition may move a test clock past them.
 /// </summary>
-internal sealed class SubchannelActor : Actor<SubchannelMessage>
+internal sealed class SubchannelActor : UntypedActor, IWithTimers
 {
     private const string ConnectDeadlineTimer = "connect-deadline";
     private const string BackoffTimer = "backoff";
 
     private readonly ChannelRuntime _runtime;
     private readonly SubchannelHandle _handle;
-    private readonly ActorRef<BalancerMessage> _balancer;
+    private readonly IActorRef _balancer;
     private ConnectivityState _state = ConnectivityState.Idle;
     private int _generation;
     private int _failedPasses;
@@ -31,17 +32,19 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
     private IClientTransport? _transport;
     private CancellationTokenSource? _connectCts;
 
-    public SubchannelActor(ChannelRuntime runtime, SubchannelHandle handle, ActorRef<BalancerMessage> balancer)
+    public SubchannelActor(ChannelRuntime runtime, SubchannelHandle handle, IActorRef balancer)
     {
         _runtime = runtime;
         _handle = handle;
         _balancer = balancer;
     }
 
-    public static Props<SubchannelMessage> Props(ChannelRuntime runtime, SubchannelHandle handle, ActorRef<BalancerMessage> balancer) =>
-        Props<SubchannelMessage>.Create(() => new SubchannelActor(runtime, handle, balancer));
+    public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override void Receive(SubchannelMessage message)
+    public static Props Props(ChannelRuntime runtime, SubchannelHandle handle, IActorRef balancer) =>
+        ActorProps.Of(() => new SubchannelActor(runtime, handle, balancer));
+
+    protected override void OnReceive(object message)
     {
         switch (message)
         {
@@ -68,7 +71,13 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
                 // Only a READY connection can have calls to drain; a dial still in progress never emits Closed,
                 // so closing it "gracefully" would leave it tracked as draining forever.
                 ShutdownNow(s.Reason, graceful: _state == ConnectivityState.Ready);
-                Context.StopSelf();
+                Context.Stop(Self);
+                break;
+            case SubchannelMessage:
+                // A result, timer or event of an attempt that is over.
+                break;
+            default:
+                Unhandled(message);
                 break;
         }
     }
@@ -82,11 +91,13 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
         }
     }
 
-    protected override void PreRestart(Exception reason, object? message)
+    /// <summary>
+    /// A bug threw in here: the fresh instance starts IDLE without a connection, so drop this one's connection and
+    /// tell the balancer, which reconnects it as its policy says. Not Akka's default, whose PostStop would be SHUTDOWN.
+    /// </summary>
+    protected override void PreRestart(Exception reason, object message)
     {
-        // A bug threw in here: the fresh instance starts IDLE without a connection, so drop this one's
-        // connection and tell the balancer, which reconnects it as its policy says.
-        Context.Timers.CancelAll();
+        Timers.CancelAll();
         _connectCts?.Cancel();
         DisposeConnectCts();
         CloseTransport(graceful: false);
@@ -108,9 +119,10 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
         _lostWhileConnecting = null;
         _currentBackoff = _runtime.Backoff.Delay(_failedPasses);
         var connectTimeout = _runtime.Backoff.ConnectTimeout(_currentBackoff);
+        Timers.StartSingleTimer(ConnectDeadlineTimer, new ConnectDeadline(generation), connectTimeout);
         MoveTo(ConnectivityState.Connecting, $"connect attempt {_failedPasses + 1}, deadline {connectTimeout.TotalSeconds:0.###} s");
 
-        var self = Context.Self;
+        var self = Self;
         IClientTransport? transport = null;
         var runtime = _runtime;
         try
@@ -133,7 +145,6 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
 
         _transport = transport;
         _connectCts = new CancellationTokenSource();
-        Context.Timers.StartSingleTimer(ConnectDeadlineTimer, new ConnectDeadline(generation), connectTimeout);
         Task connecting;
         try
         {
@@ -153,7 +164,7 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
 
     private void OnConnectFinished(Exception? error)
     {
-        Context.Timers.Cancel(ConnectDeadlineTimer);
+        Timers.Cancel(ConnectDeadlineTimer);
         DisposeConnectCts();
         if (_lostWhileConnecting is not null)
         {
@@ -183,8 +194,8 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
 
         var backoff = _currentBackoff;
         _failedPasses++;
+        Timers.StartSingleTimer(BackoffTimer, new BackoffEnded(_generation), backoff);
         MoveTo(ConnectivityState.TransientFailure, $"{error.Message}; retrying in {backoff.TotalSeconds:0.###} s", error.Message);
-        Context.Timers.StartSingleTimer(BackoffTimer, new BackoffEnded(_generation), backoff);
     }
 
     private void OnTransportEvent(ConnectionEvent e)
@@ -207,8 +218,8 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
                 var backoff = _currentBackoff;
                 _failedPasses++;
                 var why = "connection closed before the server's SETTINGS: " + (closed.Error?.Message ?? closed.Reason.ToString());
+                Timers.StartSingleTimer(BackoffTimer, new BackoffEnded(_generation), backoff);
                 MoveTo(ConnectivityState.TransientFailure, $"{why}; retrying in {backoff.TotalSeconds:0.###} s", why);
-                Context.Timers.StartSingleTimer(BackoffTimer, new BackoffEnded(_generation), backoff);
                 break;
             case ConnectionEvent.GoAwayReceived goAway when _state == ConnectivityState.Ready:
                 // Draining: no new calls here; calls in flight finish, then the transport closes itself.
@@ -239,14 +250,14 @@ internal sealed class SubchannelActor : Actor<SubchannelMessage>
     private void AbandonAttempt(string why)
     {
         _lostWhileConnecting ??= why;
-        Context.Timers.Cancel(ConnectDeadlineTimer);
+        Timers.Cancel(ConnectDeadlineTimer);
         _connectCts?.Cancel();
         CloseTransport(graceful: false);
     }
 
     private void ShutdownNow(string reason, bool graceful)
     {
-        Context.Timers.CancelAll();
+        Timers.CancelAll();
         _connectCts?.Cancel();
         DisposeConnectCts();
         CloseTransport(graceful);

@@ -20,8 +20,22 @@ internal abstract record BalancerMessage
     public sealed record SubConnStateChanged(long SubchannelId, ConnectivityState State, string? Error) : BalancerMessage;
 
     /// <summary>A call or ConnectAsync met an idle balancer: start connecting.</summary>
-    public sealed record ExitIdle : BalancerMessage;
+    public sealed record ExitIdle : BalancerMessage
+    {
+        public static readonly ExitIdle Instance = new();
+
+        private ExitIdle()
+        {
+        }
+    }
 
     /// <summary>To itself: build the picker now that a burst of state changes has been taken in.</summary>
-    public sealed record Flush : BalancerMessage;
+    public sealed record Flush : BalancerMessage
+    {
+        public static readonly Flush Instance = new();
+
+        private Flush()
+        {
+        }
+    }
 }

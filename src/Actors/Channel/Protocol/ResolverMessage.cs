@@ -10,10 +10,24 @@ internal abstract record ResolverMessage
     }
 
     /// <summary>Resolve again soon: at most once per the resolver's MinResolveInterval.</summary>
-    public sealed record ResolveNow : ResolverMessage;
+    public sealed record ResolveNow : ResolverMessage
+    {
+        public static readonly ResolveNow Instance = new();
+
+        private ResolveNow()
+        {
+        }
+    }
 
     /// <summary>The rate limit or the failure backoff ended.</summary>
-    public sealed record TimerFired : ResolverMessage;
+    public sealed record TimerFired : ResolverMessage
+    {
+        public static readonly TimerFired Instance = new();
+
+        private TimerFired()
+        {
+        }
+    }
 
     public sealed record ResolveFinished(ResolutionResult? Result, Exception? Error) : ResolverMessage;
 

@@ -13,7 +13,14 @@ internal abstract record SubchannelMessage
     }
 
     /// <summary>IDLE → CONNECTING; ignored in any other state.</summary>
-    public sealed record Connect : SubchannelMessage;
+    public sealed record Connect : SubchannelMessage
+    {
+        public static readonly Connect Instance = new();
+
+        private Connect()
+        {
+        }
+    }
 
     /// <summary>Any → SHUTDOWN: the transport closes gracefully (calls in flight finish) and the actor stops.</summary>
     public sealed record Shutdown(string Reason) : SubchannelMessage;

@@ -25,7 +25,7 @@ public static class ActorSample
     public static async Task<ActorSampleResult> RunAsync(string target, int greetings, ILoggerFactory logs, CancellationToken ct)
     {
         await using var system = ActorSystem.Create("sample", new ActorSystemOptions { LoggerFactory = logs });
-        var channelOptions = new GrpcChannelOptions
+        var channelOptions = new ManagedChannelOptions
         {
             Credentials = ChannelCredentials.Insecure,
             DefaultServiceConfig = """{"loadBalancingConfig":[{"round_robin":{}}]}""",

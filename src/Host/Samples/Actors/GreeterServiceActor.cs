@@ -14,10 +14,10 @@ public abstract record GreeterServiceMessage
     /// <summary>Greet <paramref name="Name"/> through the channel; the reply (or the error) goes to <paramref name="ReplyTo"/>.</summary>
     public sealed record Greet(string Name, ReplyTo<string> ReplyTo) : GreeterServiceMessage;
 
-    /// <summary>Sent by the channel (GrpcChannel.SubscribeState): its latest change at once, then every change, with the state before it.</summary>
+    /// <summary>Sent by the channel (ManagedChannel.SubscribeState): its latest change at once, then every change, with the state before it.</summary>
     public sealed record ChannelStateChanged(ConnectivityState Previous, ConnectivityState State) : GreeterServiceMessage;
 
-    /// <summary>Sent by the channel's transition observer (GrpcChannelOptions.TransitionObserver): each subchannel transition (address, from, to, reason).</summary>
+    /// <summary>Sent by the channel's transition observer (ManagedChannelOptions.TransitionObserver): each subchannel transition (address, from, to, reason).</summary>
     public sealed record SubchannelChanged(SubchannelTransition Transition) : GreeterServiceMessage;
 
     /// <summary>The states and subchannel transitions seen so far, in order, and the channel (so a caller can watch it stop with us).</summary>
@@ -30,7 +30,7 @@ public abstract record GreeterServiceMessage
     internal sealed record GreetFinished(ReplyTo<string> ReplyTo, string? Reply, Exception? Error) : GreeterServiceMessage;
 }
 
-public sealed record GreeterServiceStatus(IReadOnlyList<ConnectivityState> StatesSeen, GrpcChannel Channel, int Answered)
+public sealed record GreeterServiceStatus(IReadOnlyList<ConnectivityState> StatesSeen, ManagedChannel Channel, int Answered)
 {
     public IReadOnlyList<SubchannelTransition> TransitionsSeen { get; init; } = [];
 }
@@ -42,15 +42,15 @@ public sealed record GreeterServiceStatus(IReadOnlyList<ConnectivityState> State
 /// <see cref="GreeterServiceMessage.SubchannelChanged"/>. Calls never block the mailbox: their results come back as
 /// messages too.
 /// </summary>
-public sealed class GreeterServiceActor(string target, GrpcChannelOptions channelOptions) : Actor<GreeterServiceMessage>
+public sealed class GreeterServiceActor(string target, ManagedChannelOptions channelOptions) : Actor<GreeterServiceMessage>
 {
     private readonly List<ConnectivityState> _states = [];
     private readonly List<SubchannelTransition> _transitions = [];
-    private GrpcChannel? _channel;
+    private ManagedChannel? _channel;
     private GreeterClient? _client;
     private int _answered;
 
-    public static Props<GreeterServiceMessage> Props(string target, GrpcChannelOptions channelOptions) =>
+    public static Props<GreeterServiceMessage> Props(string target, ManagedChannelOptions channelOptions) =>
         Props<GreeterServiceMessage>.Create(() => new GreeterServiceActor(target, channelOptions));
 
     protected override void PreStart()
@@ -68,7 +68,7 @@ public sealed class GreeterServiceActor(string target, GrpcChannelOptions channe
                 self.Tell(new GreeterServiceMessage.SubchannelChanged(transition));
             },
         };
-        _channel = GrpcChannel.Spawn(Context, target, options, "channel");
+        _channel = ManagedChannel.Spawn(Context, target, options, "channel");
         _channel.SubscribeState(Context.Self, (previous, state) => new GreeterServiceMessage.ChannelStateChanged(previous, state));
         _client = new GreeterClient(_channel);
         Context.Log.LogInformation("Greeter service: channel {Channel} is my child; subscribed to its state and its subchannels' transitions", _channel.Actor.Path);

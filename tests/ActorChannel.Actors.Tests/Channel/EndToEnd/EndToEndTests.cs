@@ -23,7 +23,7 @@ public sealed class EndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
     private readonly List<RunningGreeterServer> _backends = new();
-    private readonly List<GrpcChannel> _channels = new();
+    private readonly List<ManagedChannel> _channels = new();
     private readonly ILoggerFactory _logs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(new TestOutputLoggerProvider(output)));
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -213,9 +213,9 @@ public sealed class EndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 
     private static string Target(IEnumerable<RunningGreeterServer> backends) => "ipv4:" + string.Join(",", backends.Select(b => "127.0.0.1:" + b.Port));
 
-    private GrpcChannel Dial(string target, string policy, Action<SubchannelTransition>? observer = null)
+    private ManagedChannel Dial(string target, string policy, Action<SubchannelTransition>? observer = null)
     {
-        var channel = GrpcChannel.Dial(target, new GrpcChannelOptions
+        var channel = ManagedChannel.Dial(target, new ManagedChannelOptions
         {
             Credentials = ChannelCredentials.Insecure,
             DefaultServiceConfig = "{\"loadBalancingConfig\":[{\"" + policy + "\":{}}]}",
@@ -227,10 +227,10 @@ public sealed class EndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         return channel;
     }
 
-    private static Task<string> Call(GrpcChannel channel, bool waitForReady = false) =>
+    private static Task<string> Call(ManagedChannel channel, bool waitForReady = false) =>
         new GreeterClient(channel).SayHelloAsync("e2e", GreeterLoad.Options(waitForReady, Bound));
 
-    private static async Task WaitUntilAllServeAsync(GrpcChannel channel, RunningGreeterServer[] backends)
+    private static async Task WaitUntilAllServeAsync(ManagedChannel channel, RunningGreeterServer[] backends)
     {
         var seen = new HashSet<string>();
         var until = DateTime.UtcNow + Bound;

@@ -23,7 +23,7 @@ internal sealed class GreeterLoad : IDisposable
     private long _started;
     private long _succeeded;
 
-    public GreeterLoad(GrpcChannel channel, int callers, TimeSpan bound)
+    public GreeterLoad(ManagedChannel channel, int callers, TimeSpan bound)
     {
         _bound = bound;
         var client = new GreeterClient(channel);

@@ -27,12 +27,12 @@ public sealed class MethodConfigLimitEndToEndTests(ITestOutputHelper output) : I
 
     private readonly ILoggerFactory _logs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(new TestOutputLoggerProvider(output)));
     private RunningGreeterServer _backend = null!;
-    private GrpcChannel _channel = null!;
+    private ManagedChannel _channel = null!;
 
     public async Task InitializeAsync()
     {
         _backend = await GreeterServer.StartAsync(new GreeterServerOptions { InstanceName = "lim", LoggerFactory = _logs });
-        _channel = GrpcChannel.Dial("ipv4:127.0.0.1:" + _backend.Port, new GrpcChannelOptions
+        _channel = ManagedChannel.Dial("ipv4:127.0.0.1:" + _backend.Port, new ManagedChannelOptions
         {
             Credentials = ChannelCredentials.Insecure,
             DefaultServiceConfig = Config,

@@ -76,7 +76,7 @@ public class ChannelPropertyTests(ITestOutputHelper output) : ChannelTestBase(ou
             Resolvers = new ResolverRegistry(new ManualResolverFactory(resolver)),
             TransitionObserver = transitions.Enqueue,
         };
-        var channel = GrpcChannel.Dial(System, "manual:///property", options);
+        var channel = ManagedChannel.Dial(System, "manual:///property", options);
         var current = Pick(scenario.InitialMask);
         try
         {
@@ -132,7 +132,7 @@ public class ChannelPropertyTests(ITestOutputHelper output) : ChannelTestBase(ou
     private static FakeTransport? Live(FakeTransportFactory transports, int address) =>
         transports.Latest(Addr(address + 1)) is { IsConnected: true, IsClosed: false, GracefullyClosed: false } t ? t : null;
 
-    private static void Verify(GrpcChannel channel, FakeTransportFactory transports, ConcurrentQueue<SubchannelTransition> transitions, TransportAddress[] current, string step)
+    private static void Verify(ManagedChannel channel, FakeTransportFactory transports, ConcurrentQueue<SubchannelTransition> transitions, TransportAddress[] current, string step)
     {
         var bySubchannel = transitions.GroupBy(t => t.SubchannelId).ToDictionary(g => g.Key, g => g.ToList());
         var effective = new List<S>();

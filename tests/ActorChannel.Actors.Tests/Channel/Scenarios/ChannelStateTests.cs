@@ -99,7 +99,7 @@ public class ChannelStateTests(ITestOutputHelper output) : ChannelTestBase(outpu
     {
         var resolver = new ManualResolver(new ResolutionResult([Addr(1)]));
         var options = Options() with { Resolvers = new ResolverRegistry(new ManualResolverFactory(resolver)), TimeProvider = TimeProvider.System };
-        var channel = GrpcChannel.Dial("manual:///own", options);
+        var channel = ManagedChannel.Dial("manual:///own", options);
         await channel.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.StartsWith("/user/", channel.Actor.Path);
         await channel.DisposeAsync();

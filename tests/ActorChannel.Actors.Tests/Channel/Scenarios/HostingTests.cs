@@ -14,13 +14,13 @@ public class HostingTests(ITestOutputHelper output) : ChannelTestBase(output)
 
     private sealed record StateChanged(S State) : OwnerMessage;
 
-    private sealed record GetChannel(ReplyTo<GrpcChannel> ReplyTo) : OwnerMessage;
+    private sealed record GetChannel(ReplyTo<ManagedChannel> ReplyTo) : OwnerMessage;
 
     private sealed record StopOwner : OwnerMessage;
 
-    private sealed class Owner(Func<IActorContext<OwnerMessage>, GrpcChannel> dial, ActorRef<S> report) : Actor<OwnerMessage>
+    private sealed class Owner(Func<IActorContext<OwnerMessage>, ManagedChannel> dial, ActorRef<S> report) : Actor<OwnerMessage>
     {
-        private GrpcChannel? _channel;
+        private ManagedChannel? _channel;
 
         protected override void PreStart()
         {
@@ -51,9 +51,9 @@ public class HostingTests(ITestOutputHelper output) : ChannelTestBase(output)
         Resolver = new ManualResolver(new ResolutionResult([Addr(1)]));
         var options = Options();
         var probe = CreateTestProbe<S>();
-        var owner = System.Spawn(Props<OwnerMessage>.Create(() => new Owner(ctx => GrpcChannel.Spawn(ctx, "manual:///hosted", options, "grpc"), probe.Ref)), "owner");
+        var owner = System.Spawn(Props<OwnerMessage>.Create(() => new Owner(ctx => ManagedChannel.Spawn(ctx, "manual:///hosted", options, "grpc"), probe.Ref)), "owner");
         await SettleAsync();
-        var channel = await owner.Ask<GrpcChannel>(r => new GetChannel(r), TimeSpan.FromSeconds(3));
+        var channel = await owner.Ask<ManagedChannel>(r => new GetChannel(r), TimeSpan.FromSeconds(3));
         Assert.StartsWith("/user/owner/grpc", channel.Actor.Path);
         await probe.FishForMessageAsync<S>(s => s == S.Ready);
 

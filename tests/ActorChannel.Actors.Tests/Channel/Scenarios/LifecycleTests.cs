@@ -151,19 +151,19 @@ public class LifecycleTests(ITestOutputHelper output) : ChannelTestBase(output)
     public async Task Dial_rejects_bad_options_naming_them()
     {
         var ok = Options();
-        Assert.Contains("No transport security", Assert.Throws<ArgumentException>(() => GrpcChannel.Dial(System, "manual:///x", ok with { Credentials = null })).Message);
-        Assert.Contains("Both", Assert.Throws<ArgumentException>(() => GrpcChannel.Dial(System, "manual:///x", ok with { CredentialsBundle = new CredentialsBundle(ChannelCredentials.Insecure) })).Message);
+        Assert.Contains("No transport security", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(System, "manual:///x", ok with { Credentials = null })).Message);
+        Assert.Contains("Both", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(System, "manual:///x", ok with { CredentialsBundle = new CredentialsBundle(ChannelCredentials.Insecure) })).Message);
         var token = CallCredentials.FromInterceptor((_, _, _) => default);
-        Assert.Contains("require transport security", Assert.Throws<ArgumentException>(() => GrpcChannel.Dial(System, "manual:///x", ok with { CallCredentials = token })).Message);
-        Assert.Contains("require transport security", Assert.Throws<ArgumentException>(() => GrpcChannel.Dial(System, "manual:///x", ok with { Credentials = null, CredentialsBundle = new CredentialsBundle(ChannelCredentials.Insecure, token) })).Message);
-        Assert.Contains("no_such_policy", Assert.Throws<ArgumentException>(() => GrpcChannel.Dial(System, "manual:///x", ok with { DefaultServiceConfig = """{"loadBalancingConfig":[{"no_such_policy":{}}]}""" })).Message);
-        Assert.Contains("InitialBackoff", Assert.Throws<ArgumentException>(() => GrpcChannel.Dial(System, "manual:///x", ok with { Backoff = new() { InitialBackoff = TimeSpan.Zero } })).Message);
-        Assert.Contains("[", Assert.Throws<ArgumentException>(() => GrpcChannel.Dial(System, "dns:///[::1", ok with { Resolvers = null })).Message);
-        Assert.Throws<ArgumentException>(() => GrpcChannel.Dial(System, "", ok));
+        Assert.Contains("require transport security", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(System, "manual:///x", ok with { CallCredentials = token })).Message);
+        Assert.Contains("require transport security", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(System, "manual:///x", ok with { Credentials = null, CredentialsBundle = new CredentialsBundle(ChannelCredentials.Insecure, token) })).Message);
+        Assert.Contains("no_such_policy", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(System, "manual:///x", ok with { DefaultServiceConfig = """{"loadBalancingConfig":[{"no_such_policy":{}}]}""" })).Message);
+        Assert.Contains("InitialBackoff", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(System, "manual:///x", ok with { Backoff = new() { InitialBackoff = TimeSpan.Zero } })).Message);
+        Assert.Contains("[", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(System, "dns:///[::1", ok with { Resolvers = null })).Message);
+        Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(System, "", ok));
         await SettleAsync();
         Assert.Empty(Transports.Transports);
 
         var allowed = CallCredentials.FromInterceptor((_, _, _) => default, requiresTransportSecurity: false);
-        await using var channel = GrpcChannel.Dial(System, "manual:///x", ok with { CallCredentials = allowed });
+        await using var channel = ManagedChannel.Dial(System, "manual:///x", ok with { CallCredentials = allowed });
     }
 }

@@ -101,7 +101,7 @@ public class ReconnectLivenessPropertyTests(ITestOutputHelper output) : ChannelT
                 }
             },
         };
-        var channel = GrpcChannel.Dial(System, "manual:///liveness", options);
+        var channel = ManagedChannel.Dial(System, "manual:///liveness", options);
         bool roundRobin = scenario.RoundRobin;
         var freshFrom = new HashSet<int>();
         try
@@ -180,7 +180,7 @@ public class ReconnectLivenessPropertyTests(ITestOutputHelper output) : ChannelT
         }
     }
 
-    private void Verify(bool roundRobin, GrpcChannel channel, (DateTimeOffset At, SubchannelTransition T)[] log, DateTimeOffset start)
+    private void Verify(bool roundRobin, ManagedChannel channel, (DateTimeOffset At, SubchannelTransition T)[] log, DateTimeOffset start)
     {
         var now = Clock.GetUtcNow();
         var detail = string.Join("\n", log.Select(x => $"  {x.At:HH:mm:ss.fff} #{x.T.SubchannelId} {x.T.Address} {x.T.From} -> {x.T.To} ({x.T.Reason})"));
@@ -242,7 +242,7 @@ public class ReconnectLivenessPropertyTests(ITestOutputHelper output) : ChannelT
         }
     }
 
-    private void StartCall(GrpcChannel channel)
+    private void StartCall(ManagedChannel channel)
     {
         var call = CallAsync(channel, waitForReady: true, deadline: Clock.GetUtcNow() + TimeSpan.FromSeconds(1));
         _ = call.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);

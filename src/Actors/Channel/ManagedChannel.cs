@@ -2,9 +2,10 @@ using System.Runtime.ExceptionServices;
 using ActorChannel.Client.Actors;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Client.Protocol;
-using ActorChannel.Kernel;
+using ActorChannel.Client.Time;
 using ActorChannel.Resolution;
 using ActorChannel.Transport;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace ActorChannel.Client;
@@ -14,53 +15,60 @@ namespace ActorChannel.Client;
 /// connected. Behind it, the channel, its resolver, its balancer and every subchannel are actors; calls reach
 /// a READY connection through a lock-free picker without passing through any mailbox.
 /// </summary>
-public sealed class GrpcChannel : CallInvoker, IAsyncDisposable
+public sealed class ManagedChannel : CallInvoker, IAsyncDisposable
 {
+    private static long s_names;
+
     private readonly ChannelRuntime _runtime;
-    private readonly ActorRef<ChannelMessage> _actor;
-    private readonly ActorSystem? _ownedSystem;
+    private readonly IActorRef _actor;
+    private readonly SharedActorSystem? _sharedSystem;
     private Task? _disposing;
 
-    private GrpcChannel(string target, ChannelRuntime runtime, ActorRef<ChannelMessage> actor, ActorSystem? ownedSystem)
+    private ManagedChannel(string target, ChannelRuntime runtime, IActorRef actor, SharedActorSystem? sharedSystem)
     {
         Target = target;
         _runtime = runtime;
         _actor = actor;
-        _ownedSystem = ownedSystem;
+        _sharedSystem = sharedSystem;
     }
 
-    /// <summary>Dials <paramref name="target"/> in an actor system of its own; connecting starts at once.</summary>
+    /// <summary>
+    /// Dials <paramref name="target"/> for a program without an actor system of its own: the channel lives in the
+    /// process's shared system, which the first such channel starts and the last one's DisposeAsync terminates.
+    /// Connecting starts at once.
+    /// </summary>
     /// <exception cref="ArgumentException">An option or the target is invalid (the message names which).</exception>
-    public static GrpcChannel Dial(string target, GrpcChannelOptions options)
+    public static ManagedChannel Dial(string target, ManagedChannelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var system = ActorSystem.Create("grpc-channel", new ActorSystemOptions { TimeProvider = options.TimeProvider, LoggerFactory = options.LoggerFactory });
+        var shared = SharedActorSystem.Acquire();
         try
         {
-            return Create(target, options, system.TimeProvider, props => system.Spawn(props, "channel"), system);
+            return Create(target, options, shared.System, props => shared.System.ActorOf(props, NextName()), shared);
         }
         catch
         {
-            _ = system.TerminateAsync();
+            _ = shared.ReleaseAsync();
             throw;
         }
     }
 
-    /// <summary>Dials <paramref name="target"/> as a top-level actor "/user/{name}" of an existing system (whose clock it uses).</summary>
-    public static GrpcChannel Dial(ActorSystem system, string target, GrpcChannelOptions options, string? name = null)
+    /// <summary>Dials <paramref name="target"/> as the top-level actor "/user/{name}" of <paramref name="system"/>, on its scheduler's clock.</summary>
+    public static ManagedChannel Dial(ActorSystem system, string target, ManagedChannelOptions options, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(system);
-        return Create(target, options, system.TimeProvider, props => system.Spawn(props, name ?? NextName()), ownedSystem: null);
+        return Create(target, options, system, props => system.ActorOf(props, name ?? NextName()), sharedSystem: null);
     }
 
     /// <summary>
     /// Dials <paramref name="target"/> as a child actor of the calling actor: call it from inside the actor
-    /// (PreStart or a handler) with its Context. The channel stops with its parent; <see cref="DisposeAsync"/> stops it earlier.
+    /// (PreStart or a handler) with its Context. The channel stops with its parent, which may watch
+    /// <see cref="Actor"/>; <see cref="DisposeAsync"/> stops it earlier.
     /// </summary>
-    public static GrpcChannel Spawn<T>(IActorContext<T> parent, string target, GrpcChannelOptions options, string? name = null)
+    public static ManagedChannel Spawn(IActorContext context, string target, ManagedChannelOptions options, string? name = null)
     {
-        ArgumentNullException.ThrowIfNull(parent);
-        return Create(target, options, parent.System.TimeProvider, props => parent.Spawn(props, name ?? NextName()), ownedSystem: null);
+        ArgumentNullException.ThrowIfNull(context);
+        return Create(target, options, context.System, props => context.ActorOf(props, name ?? NextName()), sharedSystem: null);
     }
 
     public string Target { get; }
@@ -68,8 +76,8 @@ public sealed class GrpcChannel : CallInvoker, IAsyncDisposable
     /// <summary>Identifies this channel in log lines ("Subchannel {ChannelId}/{SubchannelId} ...").</summary>
     public long Id => _runtime.ChannelId;
 
-    /// <summary>The channel actor, e.g. to Watch it.</summary>
-    public ActorRef Actor => _actor;
+    /// <summary>The channel actor: watching it gives <see cref="Terminated"/> once the channel has shut down.</summary>
+    public IActorRef Actor => _actor;
 
     public ConnectivityState State => _runtime.State.State;
 
@@ -98,9 +106,9 @@ public sealed class GrpcChannel : CallInvoker, IAsyncDisposable
                 case ConnectivityState.Ready:
                     return;
                 case ConnectivityState.Shutdown:
-                    throw new ObjectDisposedException(nameof(GrpcChannel), "The channel is closed.");
+                    throw new ObjectDisposedException(nameof(ManagedChannel), "The channel is closed.");
                 case ConnectivityState.Idle:
-                    _actor.Tell(new ChannelMessage.ExitIdle());
+                    _actor.Tell(ChannelMessage.ExitIdle.Instance, ActorRefs.NoSender);
                     break;
             }
 
@@ -138,54 +146,40 @@ public sealed class GrpcChannel : CallInvoker, IAsyncDisposable
     }
 
     /// <summary>
-    /// Tells <paramref name="subscriber"/> the current state now and every change after, as the message
-    /// <paramref name="toMessage"/> makes. The subscription ends when the subscriber stops or unsubscribes.
+    /// Tells <paramref name="subscriber"/> a <see cref="ChannelStateChanged"/> for the current state now (carrying the
+    /// latest change), then one for every change. The subscription ends when the subscriber stops (death watch) or
+    /// unsubscribes; subscribing twice is one subscription.
     /// </summary>
-    public void SubscribeState<T>(ActorRef<T> subscriber, Func<ConnectivityState, T> toMessage)
+    public void SubscribeState(IActorRef subscriber)
     {
-        ArgumentNullException.ThrowIfNull(toMessage);
-        SubscribeState(subscriber, (_, current) => toMessage(current));
+        ArgumentNullException.ThrowIfNull(subscriber);
+        _actor.Tell(new ChannelMessage.SubscribeState(subscriber), ActorRefs.NoSender);
+    }
+
+    public void UnsubscribeState(IActorRef subscriber)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        _actor.Tell(new ChannelMessage.UnsubscribeState(subscriber), ActorRefs.NoSender);
     }
 
     /// <summary>
-    /// Like <see cref="SubscribeState{T}(ActorRef{T}, Func{ConnectivityState, T})"/>, with the state before each change:
-    /// <paramref name="toMessage"/> gets (previous, current). The first message carries the latest change (previous
-    /// equals current only if the state never changed). A subscriber subscribes once: subscribing again replaces it.
-    /// </summary>
-    public void SubscribeState<T>(ActorRef<T> subscriber, Func<ConnectivityState, ConnectivityState, T> toMessage)
-    {
-        ArgumentNullException.ThrowIfNull(subscriber);
-        ArgumentNullException.ThrowIfNull(toMessage);
-        _actor.Tell(new ChannelMessage.SubscribeState(subscriber, (previous, current) => subscriber.Tell(toMessage(previous, current))));
-    }
-
-    public void UnsubscribeState(ActorRef subscriber)
-    {
-        ArgumentNullException.ThrowIfNull(subscriber);
-        _actor.Tell(new ChannelMessage.UnsubscribeState(subscriber));
-    }
-
-    /// <summary>
-    /// Tells <paramref name="subscriber"/> every subchannel transition (channel id, subchannel id, address, from, to,
-    /// reason) from this call on, as the message <paramref name="toMessage"/> makes; each subchannel's transitions
-    /// arrive in order. The channel starts connecting as soon as it is made, on other threads: to be sure to see its
-    /// first transitions, use <see cref="GrpcChannelOptions.TransitionObserver"/>. <paramref name="toMessage"/> runs on
-    /// the subchannel's actor, so keep it a plain constructor. The subscription ends when the subscriber stops or
+    /// Tells <paramref name="subscriber"/> every <see cref="SubchannelTransition"/> (channel id, subchannel id, address,
+    /// from, to, reason) from this call on; each subchannel's transitions arrive in order. The channel starts connecting
+    /// as soon as it is made, on other threads: to be sure to see its first transitions, use
+    /// <see cref="ManagedChannelOptions.TransitionObserver"/>. The subscription ends when the subscriber stops or
     /// unsubscribes.
     /// </summary>
-    public void SubscribeSubchannelTransitions<T>(ActorRef<T> subscriber, Func<SubchannelTransition, T> toMessage)
+    public void SubscribeSubchannelTransitions(IActorRef subscriber)
     {
         ArgumentNullException.ThrowIfNull(subscriber);
-        ArgumentNullException.ThrowIfNull(toMessage);
-        Action<SubchannelTransition> notify = t => subscriber.Tell(toMessage(t));
-        _runtime.AddTransitionSubscriber(subscriber, notify);
-        _actor.Tell(new ChannelMessage.SubscribeSubchannelTransitions(subscriber, notify));
+        _runtime.AddTransitionSubscriber(subscriber);
+        _actor.Tell(new ChannelMessage.SubscribeSubchannelTransitions(subscriber), ActorRefs.NoSender);
     }
 
-    public void UnsubscribeSubchannelTransitions(ActorRef subscriber)
+    public void UnsubscribeSubchannelTransitions(IActorRef subscriber)
     {
         ArgumentNullException.ThrowIfNull(subscriber);
-        _actor.Tell(new ChannelMessage.UnsubscribeSubchannelTransitions(subscriber));
+        _actor.Tell(new ChannelMessage.UnsubscribeSubchannelTransitions(subscriber), ActorRefs.NoSender);
     }
 
     /// <summary>
@@ -210,30 +204,29 @@ public sealed class GrpcChannel : CallInvoker, IAsyncDisposable
     public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, CallOptions options) =>
         _runtime.Invoker.AsyncDuplexStreamingCall(method, options);
 
-    public override string ToString() => $"GrpcChannel {Id} {Target} {State.ToSpecName()}";
+    public override string ToString() => $"ManagedChannel {Id} {Target} {State.ToSpecName()}";
 
     internal ChannelRuntime Runtime => _runtime;
 
     private async Task DisposeCoreAsync()
     {
         _runtime.Slot.Close();
-        _actor.Tell(new ChannelMessage.Shutdown());
+        _actor.Tell(ChannelMessage.Shutdown.Instance, ActorRefs.NoSender);
         await _runtime.Stopped.ConfigureAwait(false);
         _runtime.CloseDraining();
         await _runtime.WhenTransportsClosedAsync().ConfigureAwait(false);
-        if (_ownedSystem is not null)
+        if (_sharedSystem is not null)
         {
-            await _ownedSystem.TerminateAsync().ConfigureAwait(false);
+            await _sharedSystem.ReleaseAsync().ConfigureAwait(false);
         }
     }
 
-    private static long s_names;
-
     private static string NextName() => "channel-" + Interlocked.Increment(ref s_names);
 
-    private static GrpcChannel Create(string target, GrpcChannelOptions options, TimeProvider time, Func<Props<ChannelMessage>, ActorRef<ChannelMessage>> spawn, ActorSystem? ownedSystem)
+    private static ManagedChannel Create(string target, ManagedChannelOptions options, ActorSystem system, Func<Props, IActorRef> spawn, SharedActorSystem? sharedSystem)
     {
         var ok = DialValidation.Check(target, options);
+        var time = SchedulerTimeProvider.For(system);
         var logger = options.LoggerFactory.CreateLogger("ActorChannel.Client");
         var transportOptions = new TransportOptions
         {
@@ -251,6 +244,6 @@ public sealed class GrpcChannel : CallInvoker, IAsyncDisposable
         var resolver = ok.ResolverFactory.Create(ok.Target, new ResolverContext(time, logger, sink.Update, sink.Error));
         var actor = spawn(ChannelActor.Props(runtime, resolver, sink, ok.DefaultConfig));
         logger.LogInformation("Channel {ChannelId}: dialled {Target} ({Scheme} resolver)", runtime.ChannelId, target, ok.Target.Scheme);
-        return new GrpcChannel(target, runtime, actor, ownedSystem);
+        return new ManagedChannel(target, runtime, actor, sharedSystem);
     }
 }

@@ -7,14 +7,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ActorChannel.Client;
 
-/// <summary>One subchannel as <see cref="GrpcChannel.GetSubchannels"/> sees it.</summary>
+/// <summary>One subchannel as <see cref="ManagedChannel.GetSubchannels"/> sees it.</summary>
 public sealed record SubchannelInfo(long Id, TransportAddress Address, Connectivity.ConnectivityState State);
 
 /// <summary>Transport security and per-call credentials chosen together (grpc-go's credentials bundle).</summary>
 public sealed record CredentialsBundle(ChannelCredentials TransportCredentials, CallCredentials? CallCredentials = null);
 
-/// <summary>Settings of a <see cref="GrpcChannel"/>. Every one is checked by Dial, which names what is wrong.</summary>
-public sealed record GrpcChannelOptions
+/// <summary>Settings of a <see cref="ManagedChannel"/>. Every one is checked by Dial, which names what is wrong.</summary>
+public sealed record ManagedChannelOptions
 {
     /// <summary>Transport security: <see cref="ChannelCredentials.Insecure"/> or <see cref="ChannelCredentials.Tls(System.Security.Cryptography.X509Certificates.X509Certificate2?, string?)"/>. Required unless <see cref="CredentialsBundle"/> is set.</summary>
     public ChannelCredentials? Credentials { get; init; }
@@ -47,9 +47,6 @@ public sealed record GrpcChannelOptions
     public int? MaxSendMessageSize { get; init; }
 
     public string? UserAgent { get; init; }
-
-    /// <summary>The clock of timers, backoff and deadlines. When the channel is hosted in an existing actor system, that system's clock is used.</summary>
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 

@@ -1,10 +1,10 @@
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Transport;
 
-namespace ActorChannel.Client.Actors;
+namespace ActorChannel.Client;
 
 /// <summary>
-/// One subchannel state change, as logged; <see cref="GrpcChannelOptions.TransitionObserver"/> is told of each, and so is
-/// every actor subscribed through <see cref="GrpcChannel.SubscribeSubchannelTransitions{T}"/>.
+/// One subchannel state change, as logged; <see cref="ManagedChannelOptions.TransitionObserver"/> is told of each, and
+/// so is every actor subscribed through <see cref="ManagedChannel.SubscribeSubchannelTransitions"/>.
 /// </summary>
 public sealed record SubchannelTransition(long ChannelId, long SubchannelId, TransportAddress Address, ConnectivityState From, ConnectivityState To, string Reason);
