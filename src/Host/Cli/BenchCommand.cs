@@ -1,3 +1,4 @@
+using ActorChannel.Host.Logging;
 using System.CommandLine;
 using System.Globalization;
 using ActorChannel.Client;
@@ -49,7 +50,8 @@ public static class BenchCommand
 
         using var logs = io.CreateLoggerFactory(io.LogLevel == LogEventLevel.Information ? LogEventLevel.Warning : io.LogLevel);
         var tally = new BackendTally();
-        await using var channel = ChannelDialer.Dial(new DialSettings(settings.Target, settings.Policy, logs) { Tally = tally });
+        await using var akka = HostActorSystem.Start("bench");
+        await using var channel = ChannelDialer.Dial(new DialSettings(settings.Target, settings.Policy, logs) { Tally = tally, System = akka.System });
         await ConnectAsync(channel, settings, ct).ConfigureAwait(false);
 
         var time = TimeProvider.System;

@@ -1,8 +1,7 @@
 using ActorChannel.Client;
-using ActorChannel.Client.Actors;
 using ActorChannel.Client.Backoff;
-using ActorChannel.Kernel;
 using ActorChannel.Transport;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace ActorChannel.Host.Cli;

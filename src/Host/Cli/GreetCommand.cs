@@ -1,3 +1,4 @@
+using ActorChannel.Host.Logging;
 using System.CommandLine;
 using ActorChannel.Host.Clients;
 using ActorChannel.Transport;
@@ -28,7 +29,8 @@ public static class GreetCommand
     {
         using var logs = io.CreateLoggerFactory(io.LogLevel == LogEventLevel.Information ? LogEventLevel.Warning : io.LogLevel);
         var tally = new BackendTally();
-        await using var channel = ChannelDialer.Dial(new DialSettings(target, policy, logs) { Tally = tally });
+        await using var akka = HostActorSystem.Start("greet");
+        await using var channel = ChannelDialer.Dial(new DialSettings(target, policy, logs) { Tally = tally, System = akka.System });
         var client = new GreeterClient(channel);
         var failed = 0;
         for (var i = 1; i <= count; i++)

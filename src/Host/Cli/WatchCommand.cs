@@ -1,20 +1,22 @@
 using System.CommandLine;
 using System.Globalization;
 using ActorChannel.Client;
-using ActorChannel.Client.Actors;
 using ActorChannel.Client.Connectivity;
-using ActorChannel.Kernel;
+using ActorChannel.Host.Logging;
+using Akka.Actor;
 using Serilog.Events;
 
 namespace ActorChannel.Host.Cli;
 
 /// <summary>
 /// <c>watch</c>: dials and prints every channel and subchannel transition as it happens, until Ctrl-C.
-/// Channel states arrive as messages at a small actor (ManagedChannel.SubscribeState), so none is coalesced;
-/// subchannel transitions come from the channel's transition observer.
+/// Channel states arrive as <see cref="ChannelStateChanged"/> messages at a small actor (ManagedChannel.SubscribeState),
+/// so none is coalesced; subchannel transitions come from the channel's transition observer.
 /// </summary>
 public static class WatchCommand
 {
+    private static readonly TimeSpan LastLinesGrace = TimeSpan.FromSeconds(5);
+
     public static Command Create(CliIo io)
     {
         var target = CliOptions.Target();
@@ -27,12 +29,13 @@ public static class WatchCommand
     public static async Task<int> RunAsync(CliIo io, string target, string policy, CancellationToken ct)
     {
         using var logs = io.CreateLoggerFactory(io.LogLevel == LogEventLevel.Information ? LogEventLevel.Warning : io.LogLevel);
-        await using var system = ActorSystem.Create("watch", new ActorSystemOptions { LoggerFactory = logs });
-        var printer = system.Spawn(Props<ConnectivityState>.Create(() => new StatePrinter(io.Out)), "printer");
-        await using (var channel = ChannelDialer.Dial(new DialSettings(target, policy, logs) { System = system, TransitionObserver = t => Print(io.Out, t) }))
+        await using var akka = HostActorSystem.Start("watch");
+        var shutdownSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var printer = akka.System.ActorOf(Props.Create(() => new StatePrinter(io.Out, shutdownSeen)), "printer");
+        await using (var channel = ChannelDialer.Dial(new DialSettings(target, policy, logs) { System = akka.System, TransitionObserver = t => Print(io.Out, t) }))
         {
             io.Out.WriteLine($"{Now()} watching {target} ({policy}); Ctrl-C to stop");
-            channel.SubscribeState(printer, state => state);
+            channel.SubscribeState(printer);
             try
             {
                 await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
@@ -43,7 +46,8 @@ public static class WatchCommand
             }
         }
 
-        await system.WhenIdleAsync(CancellationToken.None).ConfigureAwait(false);
+        // The printer's mailbox may still hold the channel's last change (to SHUTDOWN).
+        await shutdownSeen.Task.WaitAsync(LastLinesGrace, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         return 0;
     }
 
@@ -52,16 +56,23 @@ public static class WatchCommand
 
     private static string Now() => TimeProvider.System.GetLocalNow().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
 
-    private sealed class StatePrinter(TextWriter output) : Actor<ConnectivityState>
+    private sealed class StatePrinter : ReceiveActor
     {
-        private ConnectivityState? _last;
+        private bool _first = true;
 
-        protected override void Receive(ConnectivityState message)
+        public StatePrinter(TextWriter output, TaskCompletionSource shutdownSeen)
         {
-            output.WriteLine(_last is { } last
-                ? $"{Now()} channel: {last.ToSpecName()} -> {message.ToSpecName()}"
-                : $"{Now()} channel: {message.ToSpecName()}");
-            _last = message;
+            Receive<ChannelStateChanged>(changed =>
+            {
+                output.WriteLine(_first
+                    ? $"{Now()} channel: {changed.Current.ToSpecName()}"
+                    : $"{Now()} channel: {changed.Previous.ToSpecName()} -> {changed.Current.ToSpecName()}");
+                _first = false;
+                if (changed.Current == ConnectivityState.Shutdown)
+                {
+                    shutdownSeen.TrySetResult();
+                }
+            });
         }
     }
 }

@@ -33,8 +33,10 @@ public static class DemoRunner
         log.LogInformation("Demo: {Count} Greeter backends on {Target}, {Policy}, {Rate} calls/s for {Seconds} s", options.Backends, backends.Target, options.Policy, options.CallsPerSecond, options.Duration.TotalSeconds);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        await using var akka = HostActorSystem.Start("demo");
         var channel = ChannelDialer.Dial(new DialSettings(backends.Target, options.Policy, logs)
         {
+            System = akka.System,
             Tally = board.Tally,
             TransitionObserver = board.OnTransition,
             Backoff = options.Backoff,

@@ -1,4 +1,4 @@
-using ActorChannel.Client.Actors;
+using ActorChannel.Client;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Host.Cli;
 

@@ -56,8 +56,16 @@ public static class HostLogging
         return configuration.CreateLogger();
     }
 
-    /// <summary>An ILoggerFactory backed by Serilog; disposing it flushes and closes the Serilog logger.</summary>
-    public static ILoggerFactory CreateFactory(LogTarget target) => new SerilogLoggerFactory(CreateSerilog(target), dispose: true);
+    /// <summary>
+    /// An ILoggerFactory backed by Serilog; disposing it flushes and closes the Serilog logger. The logger also becomes
+    /// Serilog's global one, which Akka.Logger.Serilog writes Akka's own log events to (one command runs per process).
+    /// </summary>
+    public static ILoggerFactory CreateFactory(LogTarget target)
+    {
+        var logger = CreateSerilog(target);
+        Log.Logger = logger;
+        return new SerilogLoggerFactory(logger, dispose: true);
+    }
 
     private sealed class FeedSink(Action<LogEvent, string> feed) : ILogEventSink
     {

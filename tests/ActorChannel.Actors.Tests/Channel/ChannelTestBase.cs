@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using ActorChannel.Client;
-using ActorChannel.Client.Actors;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Resolution;
 using ActorChannel.TestKit;
@@ -10,16 +9,16 @@ using Xunit.Abstractions;
 
 namespace ActorChannel.Actors.Tests.Client;
 
-/// <summary>A channel over fake transports and a manual resolver, in the test kit's virtual time.</summary>
-public abstract class ChannelTestBase : ActorTestBase
+/// <summary>A channel over fake transports and a manual resolver, on Akka.TestKit's TestScheduler (virtual time).</summary>
+public abstract class ChannelTestBase : ChannelTestKit, IAsyncLifetime
 {
     protected static readonly Method<string, string> Echo = new(MethodType.Unary, "test.Echo", "Say", StringMarshaller, StringMarshaller);
 
     private readonly ConcurrentQueue<SubchannelTransition> _transitions = new();
     private readonly List<ManagedChannel> _channels = new();
 
-    protected ChannelTestBase(ITestOutputHelper output)
-        : base(output)
+    protected ChannelTestBase(ITestOutputHelper output, Akka.Configuration.Config? config = null)
+        : base(output, config)
     {
     }
 
@@ -63,26 +62,10 @@ public abstract class ChannelTestBase : ActorTestBase
         }
 
         options = options is null ? Options(policy) : options with { Resolvers = new ResolverRegistry(new ManualResolverFactory(Resolver)) };
-        var channel = ManagedChannel.Dial(System, "manual:///test", options);
+        var channel = Watch(ManagedChannel.Dial(Sys, "manual:///test", options));
         _channels.Add(channel);
         await SettleAsync();
         return channel;
-    }
-
-    /// <summary>
-    /// Waits until no actor has work. Twice, cheaply, against a narrow window in the kernel's idle tracker: an Exit
-    /// that brought the count to zero may read a waiter installed after new work arrived and complete it early.
-    /// </summary>
-    protected async Task SettleAsync()
-    {
-        await System.WhenIdleAsync();
-        await System.WhenIdleAsync();
-    }
-
-    protected async Task AdvanceAsync(TimeSpan by)
-    {
-        await Clock.AdvanceAsync(by);
-        await SettleAsync();
     }
 
     protected IEnumerable<SubchannelTransition> TransitionsOf(TransportAddress address) => Transitions.Where(t => t.Address == address);
@@ -103,13 +86,14 @@ public abstract class ChannelTestBase : ActorTestBase
         return e;
     }
 
-    public override async Task DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>Closes the channels before the TestKit terminates the system (each channel waits for its sockets).</summary>
+    public async Task DisposeAsync()
     {
         foreach (var channel in _channels)
         {
             await channel.DisposeAsync();
         }
-
-        await base.DisposeAsync();
     }
 }

@@ -82,6 +82,7 @@ internal sealed class BalancerActor : UntypedActor, IBalancerHelper
 
     protected override void OnReceive(object message)
     {
+        _runtime.CountMessage();
         switch (message)
         {
             case AddressesUpdated update:

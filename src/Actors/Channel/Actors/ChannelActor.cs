@@ -80,6 +80,7 @@ internal sealed class ChannelActor : UntypedActor
 
     protected override void OnReceive(object message)
     {
+        _runtime.CountMessage();
         switch (message)
         {
             case AddressesUpdated update:

@@ -22,6 +22,7 @@ internal sealed class ChannelRuntime
     private readonly TaskCompletionSource<Exception> _nonTemporaryError = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextSubchannelId;
+    private long _messagesHandled;
     private IActorRef[] _transitionSubscribers = [];
 
     public ChannelRuntime(
@@ -80,6 +81,12 @@ internal sealed class ChannelRuntime
 
     /// <summary>Completes after the channel actor's PostStop (so after every child's).</summary>
     public Task Stopped => _stopped.Task;
+
+    /// <summary>Messages the channel's actors have handled so far (diagnostics; a test kit waits for it to stay still).</summary>
+    public long MessagesHandled => Volatile.Read(ref _messagesHandled);
+
+    /// <summary>Each of the channel's actors calls this once per message it handles.</summary>
+    public void CountMessage() => Interlocked.Increment(ref _messagesHandled);
 
     public long NextSubchannelId() => Interlocked.Increment(ref _nextSubchannelId);
 

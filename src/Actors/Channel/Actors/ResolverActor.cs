@@ -68,6 +68,7 @@ internal sealed class ResolverActor : UntypedActor, IWithTimers
 
     protected override void OnReceive(object message)
     {
+        _runtime.CountMessage();
         switch (message)
         {
             case ResolveNow:

@@ -46,6 +46,7 @@ internal sealed class SubchannelActor : UntypedActor, IWithTimers
 
     protected override void OnReceive(object message)
     {
+        _runtime.CountMessage();
         switch (message)
         {
             case Connect:

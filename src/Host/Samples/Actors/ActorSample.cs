@@ -1,8 +1,8 @@
 using ActorChannel.Client;
-using ActorChannel.Client.Actors;
 using ActorChannel.Client.Connectivity;
-using ActorChannel.Kernel;
+using ActorChannel.Host.Logging;
 using ActorChannel.Transport;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace ActorChannel.Host.Samples.Actors;
@@ -24,23 +24,25 @@ public static class ActorSample
 {
     public static async Task<ActorSampleResult> RunAsync(string target, int greetings, ILoggerFactory logs, CancellationToken ct)
     {
-        await using var system = ActorSystem.Create("sample", new ActorSystemOptions { LoggerFactory = logs });
+        await using var akka = HostActorSystem.Start("sample");
         var channelOptions = new ManagedChannelOptions
         {
             Credentials = ChannelCredentials.Insecure,
             DefaultServiceConfig = """{"loadBalancingConfig":[{"round_robin":{}}]}""",
             LoggerFactory = logs,
         };
-        var service = system.Spawn(GreeterServiceActor.Props(target, channelOptions), "greeter-service");
+        var service = akka.System.ActorOf(GreeterServiceActor.Props(target, channelOptions), "greeter-service");
         var timeout = TimeSpan.FromSeconds(15);
         var replies = new List<string>();
         for (var i = 1; i <= greetings; i++)
         {
-            replies.Add(await service.Ask<string>(r => new GreeterServiceMessage.Greet($"actor {i}", r), timeout, ct).ConfigureAwait(false));
+            replies.Add(await service.Ask<string>(new GreeterServiceMessage.Greet($"actor {i}"), timeout, ct).ConfigureAwait(false));
         }
 
-        var status = await service.Ask<GreeterServiceStatus>(r => new GreeterServiceMessage.GetStatus(r), timeout, ct).ConfigureAwait(false);
-        service.Tell(new GreeterServiceMessage.Stop());
+        var status = await service.Ask<GreeterServiceStatus>(GreeterServiceMessage.GetStatus.Instance, timeout, ct).ConfigureAwait(false);
+
+        // Stopping the service stops its child, the channel, which goes SHUTDOWN without anyone disposing it.
+        service.Tell(PoisonPill.Instance);
         var channel = status.Channel;
         var state = channel.State;
         using (var wait = CancellationTokenSource.CreateLinkedTokenSource(ct))
@@ -52,6 +54,6 @@ public static class ActorSample
             }
         }
 
-        return new ActorSampleResult(replies, status.StatesSeen, channel.Actor.Path, state) { TransitionsSeen = status.TransitionsSeen };
+        return new ActorSampleResult(replies, status.StatesSeen, channel.Actor.Path.ToStringWithoutAddress(), state) { TransitionsSeen = status.TransitionsSeen };
     }
 }

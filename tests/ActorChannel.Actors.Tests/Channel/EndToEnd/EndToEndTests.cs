@@ -1,5 +1,4 @@
 using ActorChannel.Client;
-using ActorChannel.Client.Actors;
 using ActorChannel.Client.Backoff;
 using ActorChannel.Host.Clients;
 using ActorChannel.Host.Server;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using ActorChannel.Client;
-using ActorChannel.Client.Actors;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Resolution;
 using ActorChannel.TestKit;

@@ -1,5 +1,4 @@
 using ActorChannel.Client;
-using ActorChannel.Client.Actors;
 using ActorChannel.Resolution;
 using ActorChannel.TestKit;
 using ActorChannel.Transport;

@@ -1,0 +1,120 @@
+using System.Collections;
+using System.Reflection;
+using ActorChannel.Client;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit;
+using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
+
+namespace ActorChannel.TestKit;
+
+/// <summary>
+/// Akka.TestKit's xunit base on virtual time: the system's scheduler is the TestScheduler, so actor timers and every
+/// channel's TimeProvider (call deadlines, ConnectAsync timeouts) move only when the test advances them. Adds what
+/// Akka.TestKit lacks for channels: waiting until a channel's actors have nothing left to do, and advancing the clock
+/// one due timer at a time with that wait in between, so that a timer armed by the previous one's effect is seen.
+/// </summary>
+public abstract class ChannelTestKit : Akka.TestKit.Xunit2.TestKit
+{
+    /// <summary>The configuration every ChannelTestKit system gets (under any the test adds).</summary>
+    public static readonly Config VirtualTime = ConfigurationFactory.ParseString("""
+        akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
+        akka.loglevel = DEBUG
+        akka.log-dead-letters-during-shutdown = off
+        """);
+
+    private static readonly FieldInfo? ScheduledWork = typeof(TestScheduler).GetField("_scheduledWork", BindingFlags.Instance | BindingFlags.NonPublic);
+    private static readonly TimeSpan SettleGuard = TimeSpan.FromSeconds(30);
+    private readonly List<ManagedChannel> _watched = new();
+
+    protected ChannelTestKit(ITestOutputHelper output, Config? config = null)
+        : base((config ?? Config.Empty).WithFallback(VirtualTime), "test", output)
+    {
+        LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(builder => builder
+            .SetMinimumLevel(LogLevel.Debug)
+            .AddProvider(new TestOutputLoggerProvider(output)));
+    }
+
+    /// <summary>For the channels' own log lines (per-transition lines and the like) in the test output.</summary>
+    protected ILoggerFactory LoggerFactory { get; }
+
+    protected TestScheduler Clock => (TestScheduler)Sys.Scheduler;
+
+    /// <summary>Makes <see cref="SettleAsync"/> and <see cref="AdvanceAsync"/> wait for this channel too.</summary>
+    protected ManagedChannel Watch(ManagedChannel channel)
+    {
+        _watched.Add(channel);
+        return channel;
+    }
+
+    /// <summary>
+    /// Waits until the actors of every watched channel have handled all they were told: rounds of Identify through the
+    /// channel, its resolver, its balancer and each subchannel (mailbox order), until a round in which none of them
+    /// handled anything else. Work that is not in a mailbox yet (a task still running) is not waited for.
+    /// </summary>
+    protected async Task SettleAsync()
+    {
+        using var guard = new CancellationTokenSource(SettleGuard);
+        foreach (var channel in _watched.ToArray())
+        {
+            await channel.WhenQuietAsync(Sys, guard.Token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Moves virtual time by <paramref name="by"/>, stopping at each due timer on the way and settling after it, as
+    /// real time would let the actors react before the next one.
+    /// </summary>
+    protected async Task AdvanceAsync(TimeSpan by)
+    {
+        var target = Clock.Now + by;
+        await SettleAsync().ConfigureAwait(false);
+        while (NextDue() is { } due && due <= target)
+        {
+            if (due > Clock.Now)
+            {
+                Clock.AdvanceTo(due);
+            }
+            else
+            {
+                Clock.Advance(TimeSpan.Zero);
+            }
+
+            await SettleAsync().ConfigureAwait(false);
+        }
+
+        if (target > Clock.Now)
+        {
+            Clock.AdvanceTo(target);
+        }
+
+        await SettleAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The earliest due time the TestScheduler holds (its work is keyed by due ticks), or null.</summary>
+    private DateTimeOffset? NextDue()
+    {
+        if (ScheduledWork?.GetValue(Clock) is not IDictionary work)
+        {
+            return null;
+        }
+
+        long? earliest = null;
+        foreach (DictionaryEntry entry in work)
+        {
+            if (entry.Value is ICollection { Count: > 0 } && entry.Key is long ticks && (earliest is null || ticks < earliest))
+            {
+                earliest = ticks;
+            }
+        }
+
+        return earliest is { } t ? new DateTimeOffset(t, TimeSpan.Zero) : null;
+    }
+
+    protected override void AfterAll()
+    {
+        base.AfterAll();
+        LoggerFactory.Dispose();
+    }
+}
