@@ -46,7 +46,7 @@ public class BadServiceConfigTests : ChannelTestBase
         Assert.Equal(S.Ready, channel.State);
         Assert.Equal(2, Transports.Transports.Count);
         Assert.All(Transports.Transports, t => Assert.False(t.IsClosed));
-        Assert.Null(await CallAsync(channel, deadline: Clock.GetUtcNow() + TimeSpan.FromSeconds(5)));
+        Assert.Null(await CallAsync(channel, deadline: Clock.Now + TimeSpan.FromSeconds(5)));
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public class ConnectRaceTests : ChannelTestBase
         Assert.True(Resolver.ResolveCount > resolvesBefore, "a lost connection asks the resolver again");
 
         // After the backoff the next attempt (scripted to succeed) serves the call.
-        var call = CallAsync(channel, waitForReady: true, deadline: Clock.GetUtcNow() + TimeSpan.FromSeconds(5));
+        var call = CallAsync(channel, waitForReady: true, deadline: Clock.Now + TimeSpan.FromSeconds(5));
         await AdvanceAsync(TimeSpan.FromSeconds(2));
         Assert.Equal(S.Ready, channel.State);
         Assert.Null(await call);

@@ -29,6 +29,6 @@ public class EmptyAddressListTests : ChannelTestBase
         // Re-resolution keeps going, so addresses that come back are picked up.
         Resolver.Update(Addrs(1));
         await AdvanceAsync(TimeSpan.FromMinutes(1));
-        Assert.Null(await CallAsync(channel, waitForReady: true, deadline: Clock.GetUtcNow() + TimeSpan.FromSeconds(5)));
+        Assert.Null(await CallAsync(channel, waitForReady: true, deadline: Clock.Now + TimeSpan.FromSeconds(5)));
     }
 }

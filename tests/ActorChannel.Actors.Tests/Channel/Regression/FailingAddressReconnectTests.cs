@@ -159,7 +159,7 @@ public class FailingAddressReconnectTests(ITestOutputHelper output) : ChannelTes
     public async Task Every_address_of_a_failed_pick_first_pass_reconnects_after_its_backoff_while_the_resolver_reorders_the_list()
     {
         var times = new List<(DateTimeOffset At, SubchannelTransition T)>();
-        var options = Options() with { TransitionObserver = t => { lock (times) { times.Add((Clock.GetUtcNow(), t)); } } };
+        var options = Options() with { TransitionObserver = t => { lock (times) { times.Add((Clock.Now, t)); } } };
         Transports.DefaultScript = ConnectScript.Fail();
         var addresses = Addrs(3);
         var channel = await DialAsync("pick_first", addresses, options: options);

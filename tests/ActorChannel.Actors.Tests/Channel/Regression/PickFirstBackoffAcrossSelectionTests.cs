@@ -27,18 +27,18 @@ public class PickFirstBackoffAcrossSelectionTests(ITestOutputHelper output) : Ch
         {
             lock (_early)
             {
-                if (_failedAt.TryGetValue(t.Address, out var failed) && Clock.GetUtcNow() - failed < TimeSpan.FromSeconds(1))
+                if (_failedAt.TryGetValue(t.Address, out var failed) && Clock.Now - failed < TimeSpan.FromSeconds(1))
                 {
-                    _early.Add($"{t.Address} retried {(Clock.GetUtcNow() - failed).TotalSeconds} s after its failure");
+                    _early.Add($"{t.Address} retried {(Clock.Now - failed).TotalSeconds} s after its failure");
                 }
             }
         };
         var channel = await DialAsync("pick_first", Addrs(2));
         Assert.Equal(S.Ready, channel.State);
 
-        var start = Clock.GetUtcNow();
+        var start = Clock.Now;
         await LoseEveryLiveConnectionAsync();
-        Assert.Equal(start, Clock.GetUtcNow());
+        Assert.Equal(start, Clock.Now);
 
         // Each address had one attempt, which failed: both are backing off, nothing more is tried at t = 0.
         Assert.Single(Transports.TransportsTo(Addr(1)));
@@ -103,7 +103,7 @@ public class PickFirstBackoffAcrossSelectionTests(ITestOutputHelper output) : Ch
 
             lock (_early)
             {
-                _failedAt[live.Address] = Clock.GetUtcNow();
+                _failedAt[live.Address] = Clock.Now;
             }
 
             live.Lose();

@@ -55,7 +55,7 @@ public class PickFirstSingleConnectionTests : ChannelTestBase
         chosen.Lose();
         await SettleAsync();
         Assert.Equal(S.Idle, channel.State);
-        Assert.Null(await CallAsync(channel, waitForReady: true, deadline: Clock.GetUtcNow() + TimeSpan.FromSeconds(5)));
+        Assert.Null(await CallAsync(channel, waitForReady: true, deadline: Clock.Now + TimeSpan.FromSeconds(5)));
         Assert.Single(Transports.Transports, t => t.IsConnected && !t.IsClosed);
     }
 }

@@ -26,6 +26,6 @@ public class RestartRecoveryTests : ChannelTestBase
 
         Assert.Equal(S.Ready, channel.State);
         Assert.Equal(2, channel.GetSubchannels().Count);
-        Assert.Null(await CallAsync(channel, deadline: Clock.GetUtcNow() + TimeSpan.FromSeconds(5)));
+        Assert.Null(await CallAsync(channel, deadline: Clock.Now + TimeSpan.FromSeconds(5)));
     }
 }

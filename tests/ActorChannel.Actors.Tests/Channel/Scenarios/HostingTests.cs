@@ -1,6 +1,6 @@
 using ActorChannel.Client;
-using ActorChannel.Kernel;
 using ActorChannel.Resolution;
+using Akka.Actor;
 using Xunit;
 using Xunit.Abstractions;
 using S = ActorChannel.Client.Connectivity.ConnectivityState;
@@ -10,38 +10,27 @@ namespace ActorChannel.Actors.Tests.Client.Scenarios;
 /// <summary>A channel spawned as the child of a user's actor, which subscribes to its state.</summary>
 public class HostingTests(ITestOutputHelper output) : ChannelTestBase(output)
 {
-    private abstract record OwnerMessage;
-
-    private sealed record StateChanged(S State) : OwnerMessage;
-
-    private sealed record GetChannel(ReplyTo<ManagedChannel> ReplyTo) : OwnerMessage;
-
-    private sealed record StopOwner : OwnerMessage;
-
-    private sealed class Owner(Func<IActorContext<OwnerMessage>, ManagedChannel> dial, ActorRef<S> report) : Actor<OwnerMessage>
+    private sealed record GetChannel
     {
+        public static readonly GetChannel Instance = new();
+    }
+
+    private sealed class Owner : ReceiveActor
+    {
+        private readonly Func<IActorContext, ManagedChannel> _dial;
         private ManagedChannel? _channel;
+
+        public Owner(Func<IActorContext, ManagedChannel> dial, IActorRef report)
+        {
+            _dial = dial;
+            Receive<ChannelStateChanged>(changed => report.Tell(changed.Current));
+            Receive<GetChannel>(_ => Sender.Tell(_channel));
+        }
 
         protected override void PreStart()
         {
-            _channel = dial(Context);
-            _channel.SubscribeState(Context.Self, s => new StateChanged(s));
-        }
-
-        protected override void Receive(OwnerMessage message)
-        {
-            switch (message)
-            {
-                case StateChanged changed:
-                    report.Tell(changed.State);
-                    break;
-                case GetChannel get:
-                    get.ReplyTo.Reply(_channel!);
-                    break;
-                case StopOwner:
-                    Context.StopSelf();
-                    break;
-            }
+            _channel = _dial(Context);
+            _channel.SubscribeState(Self);
         }
     }
 
@@ -50,21 +39,21 @@ public class HostingTests(ITestOutputHelper output) : ChannelTestBase(output)
     {
         Resolver = new ManualResolver(new ResolutionResult([Addr(1)]));
         var options = Options();
-        var probe = CreateTestProbe<S>();
-        var owner = System.Spawn(Props<OwnerMessage>.Create(() => new Owner(ctx => ManagedChannel.Spawn(ctx, "manual:///hosted", options, "grpc"), probe.Ref)), "owner");
-        await SettleAsync();
-        var channel = await owner.Ask<ManagedChannel>(r => new GetChannel(r), TimeSpan.FromSeconds(3));
-        Assert.StartsWith("/user/owner/grpc", channel.Actor.Path);
+        var probe = CreateTestProbe();
+        var owner = Sys.ActorOf(Props.Create(() => new Owner(ctx => ManagedChannel.Spawn(ctx, "manual:///hosted", options, "grpc"), probe.Ref)), "owner");
+        var channel = await owner.Ask<ManagedChannel>(GetChannel.Instance, TimeSpan.FromSeconds(3));
+        Watch(channel);
+        Assert.StartsWith("/user/owner/grpc", channel.Actor.Path.ToStringWithoutAddress());
         await probe.FishForMessageAsync<S>(s => s == S.Ready);
 
         Transports.Latest(Addr(1))!.Lose();
-        await probe.ExpectMsgAsync<S>(s => s == S.Idle);
+        await probe.FishForMessageAsync<S>(s => s == S.Idle);
 
         // Stopping the parent stops the channel with it: SHUTDOWN, every transport closed.
-        var watcher = CreateTestProbe<object>();
+        var watcher = CreateTestProbe();
         watcher.Watch(channel.Actor);
-        owner.Tell(new StopOwner());
-        await watcher.ExpectTerminatedAsync(channel.Actor);
+        owner.Tell(PoisonPill.Instance);
+        watcher.ExpectTerminated(channel.Actor);
         Assert.Equal(S.Shutdown, channel.State);
         Assert.All(Transports.Transports, t => Assert.True(t.IsClosed));
     }

@@ -61,7 +61,7 @@ public class PickingTests(ITestOutputHelper output) : ChannelTestBase(output)
     {
         Transports.DefaultScript = ConnectScript.Fail("refused by test");
         var channel = await DialAsync("pick_first", [Addr(1)]);
-        var call = CallAsync(channel, waitForReady: true, deadline: Clock.GetUtcNow().AddSeconds(5));
+        var call = CallAsync(channel, waitForReady: true, deadline: Clock.Now.AddSeconds(5));
         await AdvanceAsync(TimeSpan.FromSeconds(4));
         Assert.False(call.IsCompleted);
         await AdvanceAsync(TimeSpan.FromSeconds(1));

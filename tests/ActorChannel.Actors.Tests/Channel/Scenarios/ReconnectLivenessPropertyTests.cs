@@ -96,7 +96,7 @@ public class ReconnectLivenessPropertyTests(ITestOutputHelper output) : ChannelT
             {
                 lock (log)
                 {
-                    log.Add((Clock.GetUtcNow(), t));
+                    log.Add((Clock.Now, t));
                 }
             },
         };
@@ -157,7 +157,7 @@ public class ReconnectLivenessPropertyTests(ITestOutputHelper output) : ChannelT
 
             // From here on every unscripted connect fails; the channel must keep trying for as long as we watch.
             transports.DefaultScript = ConnectScript.Fail();
-            var start = Clock.GetUtcNow();
+            var start = Clock.Now;
             for (var watched = TimeSpan.Zero; watched < 2 * Window; watched += Step)
             {
                 if (channel.State == S.Idle)
@@ -181,7 +181,7 @@ public class ReconnectLivenessPropertyTests(ITestOutputHelper output) : ChannelT
 
     private void Verify(bool roundRobin, ManagedChannel channel, (DateTimeOffset At, SubchannelTransition T)[] log, DateTimeOffset start)
     {
-        var now = Clock.GetUtcNow();
+        var now = Clock.Now;
         var detail = string.Join("\n", log.Select(x => $"  {x.At:HH:mm:ss.fff} #{x.T.SubchannelId} {x.T.Address} {x.T.From} -> {x.T.To} ({x.T.Reason})"));
         bool pickFirstSettled = !roundRobin && channel.State is S.Ready or S.Idle;
         foreach (var sc in channel.GetSubchannels())
@@ -243,7 +243,7 @@ public class ReconnectLivenessPropertyTests(ITestOutputHelper output) : ChannelT
 
     private void StartCall(ManagedChannel channel)
     {
-        var call = CallAsync(channel, waitForReady: true, deadline: Clock.GetUtcNow() + TimeSpan.FromSeconds(1));
+        var call = CallAsync(channel, waitForReady: true, deadline: Clock.Now + TimeSpan.FromSeconds(1));
         _ = call.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
     }
 
