@@ -80,9 +80,16 @@ internal sealed class BalancerActor : UntypedActor, IBalancerHelper
     /// <summary>A subchannel that throws is restarted and comes back IDLE, and tells this actor so.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => ChannelSupervision.RestartChildren;
 
+    /// <summary>Counted once the handler is done, so that whatever it told others was sent before the count moved.</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        var handled = base.AroundReceive(receive, message);
+        _runtime.CountMessage();
+        return handled;
+    }
+
     protected override void OnReceive(object message)
     {
-        _runtime.CountMessage();
         switch (message)
         {
             case AddressesUpdated update:

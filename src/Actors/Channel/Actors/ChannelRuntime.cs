@@ -85,8 +85,11 @@ internal sealed class ChannelRuntime
     /// <summary>Messages the channel's actors have handled so far (diagnostics; a test kit waits for it to stay still).</summary>
     public long MessagesHandled => Volatile.Read(ref _messagesHandled);
 
-    /// <summary>Each of the channel's actors calls this once per message it handles.</summary>
+    /// <summary>Each of the channel's actors calls this after every message it has handled.</summary>
     public void CountMessage() => Interlocked.Increment(ref _messagesHandled);
+
+    /// <summary>The highest subchannel id given out so far (ids run from 1).</summary>
+    public long LastSubchannelId => Interlocked.Read(ref _nextSubchannelId);
 
     public long NextSubchannelId() => Interlocked.Increment(ref _nextSubchannelId);
 
@@ -133,19 +136,9 @@ internal sealed class ChannelRuntime
         }
 
         var transition = new SubchannelTransition(ChannelId, subchannelId, address, from, to, reason);
-        if (OnTransition is { } observer)
-        {
-            try
-            {
-                observer(transition);
-            }
-            catch (Exception e)
-            {
-                // A throwing observer must not fail (and restart) the subchannel that reports to it.
-                Logger.LogWarning(e, "Channel {ChannelId}: the transition observer threw for {Transition}", ChannelId, transition);
-            }
-        }
-
+        // Unguarded on purpose: the observer runs on the subchannel actor, and an observer that throws fails that
+        // actor like any bug in it would (it is restarted IDLE), rather than being hidden.
+        OnTransition?.Invoke(transition);
         foreach (var subscriber in subscribers)
         {
             subscriber.Tell(transition, ActorRefs.NoSender);

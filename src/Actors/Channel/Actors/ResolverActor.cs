@@ -66,9 +66,16 @@ internal sealed class ResolverActor : UntypedActor, IWithTimers
         _stopping.Cancel();
     }
 
+    /// <summary>Counted once the handler is done, so that whatever it told others was sent before the count moved.</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        var handled = base.AroundReceive(receive, message);
+        _runtime.CountMessage();
+        return handled;
+    }
+
     protected override void OnReceive(object message)
     {
-        _runtime.CountMessage();
         switch (message)
         {
             case ResolveNow:

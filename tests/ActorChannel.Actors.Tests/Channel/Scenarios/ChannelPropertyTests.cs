@@ -75,7 +75,7 @@ public class ChannelPropertyTests(ITestOutputHelper output) : ChannelTestBase(ou
             Resolvers = new ResolverRegistry(new ManualResolverFactory(resolver)),
             TransitionObserver = transitions.Enqueue,
         };
-        var channel = ManagedChannel.Dial(System, "manual:///property", options);
+        var channel = Watch(ManagedChannel.Dial(Sys, "manual:///property", options));
         var current = Pick(scenario.InitialMask);
         try
         {
@@ -105,7 +105,7 @@ public class ChannelPropertyTests(ITestOutputHelper output) : ChannelTestBase(ou
                         resolver.Update(current, "{\"loadBalancingConfig\":[{\"" + (p.RoundRobin ? "round_robin" : "pick_first") + "\":{}}]}");
                         break;
                     case Advance a:
-                        await Clock.AdvanceAsync(TimeSpan.FromMilliseconds(a.Millis));
+                        await AdvanceAsync(TimeSpan.FromMilliseconds(a.Millis));
                         break;
                 }
 

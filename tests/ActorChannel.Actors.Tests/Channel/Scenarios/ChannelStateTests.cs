@@ -16,47 +16,47 @@ public class ChannelStateTests(ITestOutputHelper output) : ChannelTestBase(outpu
     {
         Transports.Script(Addr(1), ConnectScript.Hang);
         var channel = await DialAsync("round_robin", [Addr(1)]);
-        var probe = CreateTestProbe<S>();
-        channel.SubscribeState(probe.Ref, s => s);
-        await probe.ExpectMsgAsync<S>(s => s == S.Connecting);
+        var probe = CreateTestProbe();
+        channel.SubscribeState(probe.Ref);
+        probe.ExpectMsg<ChannelStateChanged>(m => m.Current == S.Connecting);
         await SettleAsync();
 
         Transports.Latest(Addr(1))!.CompleteConnect();
-        await probe.ExpectMsgAsync<S>(s => s == S.Ready);
+        probe.ExpectMsg<ChannelStateChanged>(m => m.Current == S.Ready);
 
         Resolver.Update([]);
-        await probe.ExpectMsgAsync<S>(s => s == S.TransientFailure);
+        probe.ExpectMsg<ChannelStateChanged>(m => m.Current == S.TransientFailure);
 
         Transports.Script(Addr(2), ConnectScript.Hang);
         Resolver.Update([Addr(2)]);
-        await probe.ExpectMsgAsync<S>(s => s == S.Connecting);
+        probe.ExpectMsg<ChannelStateChanged>(m => m.Current == S.Connecting);
 
         // The balancer counts a subchannel it asked to connect as CONNECTING at once; its transport comes a moment later.
         await SettleAsync();
         Transports.Latest(Addr(2))!.FailConnect();
-        await probe.ExpectMsgAsync<S>(s => s == S.TransientFailure);
+        probe.ExpectMsg<ChannelStateChanged>(m => m.Current == S.TransientFailure);
 
         await AdvanceAsync(TimeSpan.FromSeconds(1));
-        await probe.ExpectMsgAsync<S>(s => s == S.Ready);
+        probe.ExpectMsg<ChannelStateChanged>(m => m.Current == S.Ready);
 
         channel.UnsubscribeState(probe.Ref);
         await SettleAsync();
         await channel.DisposeAsync();
-        await probe.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
     [Fact]
     public async Task Pick_first_channel_goes_idle_and_connects_again_on_ConnectAsync()
     {
         var channel = await DialAsync("pick_first", [Addr(1)]);
-        var probe = CreateTestProbe<S>();
-        channel.SubscribeState(probe.Ref, s => s);
-        await probe.ExpectMsgAsync<S>(s => s == S.Ready);
+        var probe = CreateTestProbe();
+        channel.SubscribeState(probe.Ref);
+        probe.ExpectMsg<ChannelStateChanged>(m => m.Current == S.Ready);
         Transports.Latest(Addr(1))!.Lose();
-        await probe.ExpectMsgAsync<S>(s => s == S.Idle);
+        probe.ExpectMsg<ChannelStateChanged>(m => m.Current == S.Idle);
         var connect = channel.ConnectAsync();
-        await probe.ExpectMsgAsync<S>(s => s == S.Connecting);
-        await probe.ExpectMsgAsync<S>(s => s == S.Ready);
+        probe.ExpectMsg<ChannelStateChanged>(m => m.Current == S.Connecting);
+        probe.ExpectMsg<ChannelStateChanged>(m => m.Current == S.Ready);
         await connect;
     }
 
@@ -98,10 +98,10 @@ public class ChannelStateTests(ITestOutputHelper output) : ChannelTestBase(outpu
     public async Task Dial_without_a_system_runs_in_its_own_and_dispose_ends_it()
     {
         var resolver = new ManualResolver(new ResolutionResult([Addr(1)]));
-        var options = Options() with { Resolvers = new ResolverRegistry(new ManualResolverFactory(resolver)), TimeProvider = TimeProvider.System };
+        var options = Options() with { Resolvers = new ResolverRegistry(new ManualResolverFactory(resolver)) };
         var channel = ManagedChannel.Dial("manual:///own", options);
         await channel.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.StartsWith("/user/", channel.Actor.Path);
+        Assert.StartsWith("/user/", channel.Actor.Path.ToStringWithoutAddress());
         await channel.DisposeAsync();
         Assert.Equal(S.Shutdown, channel.State);
         Assert.True(Transports.Latest(Addr(1))!.IsClosed);

@@ -44,10 +44,10 @@ public class HostingTests(ITestOutputHelper output) : ChannelTestBase(output)
         var channel = await owner.Ask<ManagedChannel>(GetChannel.Instance, TimeSpan.FromSeconds(3));
         Watch(channel);
         Assert.StartsWith("/user/owner/grpc", channel.Actor.Path.ToStringWithoutAddress());
-        await probe.FishForMessageAsync<S>(s => s == S.Ready);
+        probe.FishForMessage<S>(s => s == S.Ready);
 
         Transports.Latest(Addr(1))!.Lose();
-        await probe.FishForMessageAsync<S>(s => s == S.Idle);
+        probe.FishForMessage<S>(s => s == S.Idle);
 
         // Stopping the parent stops the channel with it: SHUTDOWN, every transport closed.
         var watcher = CreateTestProbe();

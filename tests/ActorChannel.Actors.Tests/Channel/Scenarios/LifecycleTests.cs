@@ -101,19 +101,22 @@ public class LifecycleTests(ITestOutputHelper output) : ChannelTestBase(output)
         {
             Transports.Latest(Addr(1))!.Lose();
             await SettleAsync();
+
+            // The waiting call below wakes the channel; its connection must not come up before the dispose does.
+            Transports.Script(Addr(1), ConnectScript.Hang);
         }
 
         Assert.Equal(state, channel.State);
         var inFlight = state == S.Ready ? CallAsync(channel) : null;
         var waiting = CallAsync(channel, waitForReady: true);
-        var probe = CreateTestProbe<object>();
+        var probe = CreateTestProbe();
         probe.Watch(channel.Actor);
 
         await channel.DisposeAsync();
 
         Assert.Equal(S.Shutdown, channel.State);
         Assert.Empty(channel.GetSubchannels());
-        await probe.ExpectTerminatedAsync(channel.Actor);
+        probe.ExpectTerminated(channel.Actor);
         Assert.All(Transports.Transports, t => Assert.True(t.IsClosed));
         var created = Transitions.Select(t => t.SubchannelId).Distinct().ToArray();
         Assert.All(created, id => Assert.Equal(S.Shutdown, Transitions.Last(t => t.SubchannelId == id).To));
@@ -151,19 +154,19 @@ public class LifecycleTests(ITestOutputHelper output) : ChannelTestBase(output)
     public async Task Dial_rejects_bad_options_naming_them()
     {
         var ok = Options();
-        Assert.Contains("No transport security", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(System, "manual:///x", ok with { Credentials = null })).Message);
-        Assert.Contains("Both", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(System, "manual:///x", ok with { CredentialsBundle = new CredentialsBundle(ChannelCredentials.Insecure) })).Message);
+        Assert.Contains("No transport security", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { Credentials = null })).Message);
+        Assert.Contains("Both", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { CredentialsBundle = new CredentialsBundle(ChannelCredentials.Insecure) })).Message);
         var token = CallCredentials.FromInterceptor((_, _, _) => default);
-        Assert.Contains("require transport security", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(System, "manual:///x", ok with { CallCredentials = token })).Message);
-        Assert.Contains("require transport security", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(System, "manual:///x", ok with { Credentials = null, CredentialsBundle = new CredentialsBundle(ChannelCredentials.Insecure, token) })).Message);
-        Assert.Contains("no_such_policy", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(System, "manual:///x", ok with { DefaultServiceConfig = """{"loadBalancingConfig":[{"no_such_policy":{}}]}""" })).Message);
-        Assert.Contains("InitialBackoff", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(System, "manual:///x", ok with { Backoff = new() { InitialBackoff = TimeSpan.Zero } })).Message);
-        Assert.Contains("[", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(System, "dns:///[::1", ok with { Resolvers = null })).Message);
-        Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(System, "", ok));
+        Assert.Contains("require transport security", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { CallCredentials = token })).Message);
+        Assert.Contains("require transport security", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { Credentials = null, CredentialsBundle = new CredentialsBundle(ChannelCredentials.Insecure, token) })).Message);
+        Assert.Contains("no_such_policy", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { DefaultServiceConfig = """{"loadBalancingConfig":[{"no_such_policy":{}}]}""" })).Message);
+        Assert.Contains("InitialBackoff", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { Backoff = new() { InitialBackoff = TimeSpan.Zero } })).Message);
+        Assert.Contains("[", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "dns:///[::1", ok with { Resolvers = null })).Message);
+        Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "", ok));
         await SettleAsync();
         Assert.Empty(Transports.Transports);
 
         var allowed = CallCredentials.FromInterceptor((_, _, _) => default, requiresTransportSecurity: false);
-        await using var channel = ManagedChannel.Dial(System, "manual:///x", ok with { CallCredentials = allowed });
+        await using var channel = ManagedChannel.Dial(Sys, "manual:///x", ok with { CallCredentials = allowed });
     }
 }

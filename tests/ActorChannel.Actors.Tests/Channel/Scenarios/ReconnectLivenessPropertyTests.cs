@@ -100,7 +100,7 @@ public class ReconnectLivenessPropertyTests(ITestOutputHelper output) : ChannelT
                 }
             },
         };
-        var channel = ManagedChannel.Dial(System, "manual:///liveness", options);
+        var channel = Watch(ManagedChannel.Dial(Sys, "manual:///liveness", options));
         bool roundRobin = scenario.RoundRobin;
         var freshFrom = new HashSet<int>();
         try
@@ -148,7 +148,7 @@ public class ReconnectLivenessPropertyTests(ITestOutputHelper output) : ChannelT
                         StartCall(channel);
                         break;
                     case Advance a:
-                        await Clock.AdvanceAsync(TimeSpan.FromMilliseconds(a.Millis));
+                        await AdvanceAsync(TimeSpan.FromMilliseconds(a.Millis));
                         break;
                 }
 
@@ -165,7 +165,7 @@ public class ReconnectLivenessPropertyTests(ITestOutputHelper output) : ChannelT
                     StartCall(channel);
                 }
 
-                await Clock.AdvanceAsync(Step);
+                await AdvanceAsync(Step);
                 await SettleAsync();
             }
 

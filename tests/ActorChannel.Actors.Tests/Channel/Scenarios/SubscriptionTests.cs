@@ -106,18 +106,6 @@ public class SubscriptionTests(ITestOutputHelper output) : ChannelTestBase(outpu
         deadLetters.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
-    [Fact]
-    public async Task An_observer_that_throws_does_not_break_the_channel()
-    {
-        var channel = await DialAsync("pick_first", [Addr(1)], options: Options() with { TransitionObserver = _ => throw new InvalidOperationException("bad observer") });
-        await SettleAsync();
-        Transports.Latest(Addr(1))!.Lose();
-        await SettleAsync();
-        AnswerWithAddress();
-        Assert.Equal(Addr(1).ToString(), await CallAsync(channel, waitForReady: true));
-        Assert.Equal(S.Ready, channel.State);
-    }
-
     private sealed class Forwarder : ReceiveActor
     {
         public Forwarder(IActorRef to) => ReceiveAny(to.Forward);
