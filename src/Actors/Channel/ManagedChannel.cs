@@ -24,9 +24,10 @@ public sealed class ManagedChannel : CallInvoker, IAsyncDisposable
     private readonly SharedActorSystem? _sharedSystem;
     private Task? _disposing;
 
-    private ManagedChannel(string target, ChannelRuntime runtime, IActorRef actor, SharedActorSystem? sharedSystem)
+    private ManagedChannel(string target, ChannelRuntime runtime, IActorRef actor, ActorSystem system, SharedActorSystem? sharedSystem)
     {
         Target = target;
+        System = system;
         _runtime = runtime;
         _actor = actor;
         _sharedSystem = sharedSystem;
@@ -208,6 +209,9 @@ public sealed class ManagedChannel : CallInvoker, IAsyncDisposable
 
     internal ChannelRuntime Runtime => _runtime;
 
+    /// <summary>The actor system the channel's actors live in.</summary>
+    internal ActorSystem System { get; }
+
     private async Task DisposeCoreAsync()
     {
         _runtime.Slot.Close();
@@ -244,6 +248,6 @@ public sealed class ManagedChannel : CallInvoker, IAsyncDisposable
         var resolver = ok.ResolverFactory.Create(ok.Target, new ResolverContext(time, logger, sink.Update, sink.Error));
         var actor = spawn(ChannelActor.Props(runtime, resolver, sink, ok.DefaultConfig));
         logger.LogInformation("Channel {ChannelId}: dialled {Target} ({Scheme} resolver)", runtime.ChannelId, target, ok.Target.Scheme);
-        return new ManagedChannel(target, runtime, actor, sharedSystem);
+        return new ManagedChannel(target, runtime, actor, system, sharedSystem);
     }
 }

@@ -26,6 +26,10 @@ public class RestartRecoveryTests : ChannelTestBase
 
         Assert.Equal(S.Ready, channel.State);
         Assert.Equal(2, channel.GetSubchannels().Count);
+
+        // Akka restarted the balancer: its old subchannels stopped with it, and the latest addresses made new ones.
+        Assert.All(channel.GetSubchannels(), s => Assert.True(s.Id > 2, $"subchannel {s.Id} outlived the restart"));
+        Assert.All(new long[] { 1, 2 }, id => Assert.Equal(S.Shutdown, Transitions.Last(t => t.SubchannelId == id).To));
         Assert.Null(await CallAsync(channel, deadline: Clock.Now + TimeSpan.FromSeconds(5)));
     }
 }

@@ -1,0 +1,107 @@
+using ActorChannel.Client;
+using ActorChannel.Host.Clients;
+using ActorChannel.Host.Server;
+using ActorChannel.TestKit;
+using ActorChannel.Transport;
+using Microsoft.Extensions.Logging;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorChannel.Actors.Tests.Client.EndToEnd;
+
+/// <summary>
+/// Channels dialled without an actor system share one, made by the first and terminated with the last: after 200
+/// such channels are disposed, no actor system, no thread of one and no socket of theirs is left.
+/// </summary>
+[Collection("channel end to end")]
+public sealed class SharedSystemLifetimeTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Channels = 200;
+    private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(20);
+    private readonly ILoggerFactory _logs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddProvider(new TestOutputLoggerProvider(output)));
+    private RunningGreeterServer _backend = null!;
+
+    public async Task InitializeAsync() =>
+        _backend = await GreeterServer.StartAsync(new GreeterServerOptions { InstanceName = "shared", LoggerFactory = _logs });
+
+    public async Task DisposeAsync()
+    {
+        await _backend.DisposeAsync();
+        _logs.Dispose();
+    }
+
+    [Fact]
+    public async Task Disposing_200_dialled_channels_leaves_no_actor_system_thread_or_socket()
+    {
+        Assert.Null(SharedActorSystem.Current);
+        long createdBefore = SharedActorSystem.Created;
+        var threadsBefore = ProcessThreads.NotPooled();
+        int socketsBefore = ProcessSockets.Count();
+
+        var channels = Enumerable.Range(0, Channels).Select(_ => ManagedChannel.Dial("ipv4:127.0.0.1:" + _backend.Port, new ManagedChannelOptions
+        {
+            Credentials = ChannelCredentials.Insecure,
+            LoggerFactory = _logs,
+        })).ToArray();
+        var system = SharedActorSystem.Current;
+        Assert.NotNull(system);
+        Assert.Equal(createdBefore + 1, SharedActorSystem.Created);
+        Assert.All(channels, c => Assert.Same(system, c.System));
+
+        // Every channel really connects and calls: a socket each (and the server's end of it).
+        var replies = await Task.WhenAll(channels.Select(c => new GreeterClient(c).SayHelloAsync("x", new CallOptions { WaitForReady = true })));
+        Assert.All(replies, r => Assert.Equal("Hello x from shared", r));
+        Assert.True(ProcessSockets.Count() >= socketsBefore + Channels, "each channel holds a connection");
+
+        // The shared system runs threads of its own (its scheduler's): the check below would see one left behind.
+        Assert.True(ProcessThreads.NotPooled().Count > threadsBefore.Count, $"the live system's threads: {string.Join(", ", ProcessThreads.NotPooled())}");
+
+        await Task.WhenAll(channels.Select(c => c.DisposeAsync().AsTask()));
+
+        Assert.Null(SharedActorSystem.Current);
+        Assert.True(system!.WhenTerminated.IsCompleted, "the last channel's dispose terminated the shared system");
+        await Eventually(() => ProcessSockets.Count() <= socketsBefore, () => $"sockets: {ProcessSockets.Count()} now, {socketsBefore} before");
+        await Eventually(
+            () => ProcessThreads.NotPooled().Count <= threadsBefore.Count,
+            () => $"threads outside the thread pool: now {string.Join(", ", ProcessThreads.NotPooled())}; before {string.Join(", ", threadsBefore)}");
+    }
+
+    /// <summary>The OS closes sockets and ends threads in its own time: poll, with a limit.</summary>
+    private static async Task Eventually(Func<bool> condition, Func<string> describe)
+    {
+        var limit = DateTime.UtcNow + SettleLimit;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < limit, describe());
+            await Task.Delay(50);
+        }
+    }
+
+    private static class ProcessSockets
+    {
+        public static int Count() => Directory.EnumerateFileSystemEntries("/proc/self/fd").Count(IsSocket);
+
+        private static bool IsSocket(string fd)
+        {
+            try
+            {
+                return new FileInfo(fd).LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true;
+            }
+            catch (IOException)
+            {
+                return false; // closed while we looked
+            }
+        }
+    }
+
+    private static class ProcessThreads
+    {
+        /// <summary>OS thread names, less .NET's thread pool workers, which come and go by themselves.</summary>
+        public static List<string> NotPooled() => Directory.EnumerateDirectories("/proc/self/task")
+            .Select(task => { try { return File.ReadAllText(Path.Combine(task, "comm")).Trim(); } catch (IOException) { return null; } })
+            .Where(name => name is not null && !name.StartsWith(".NET TP Worker", StringComparison.Ordinal))
+            .Select(name => name!)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+}
