@@ -7,35 +7,25 @@ namespace ActorChannel.TestKit;
 /// <summary>Waits until a channel's actors are quiet; see <see cref="ChannelTestKit.SettleAsync"/>.</summary>
 public static class ChannelQuiescence
 {
-    /// <summary>Subchannel ids whose actor is known to have stopped (a stopped actor never comes back).</summary>
-    private static readonly ConditionalWeakTable<ManagedChannel, HashSet<long>> Stopped = new();
+    private static readonly ConditionalWeakTable<ActorSystem, IActorRef> Checkers = new();
 
     /// <summary>
-    /// Identify goes through each mailbox in order and is answered by Akka itself, so it is not counted as handled:
-    /// a full round in which the channel's count of handled messages did not move means nothing was left to handle.
-    /// Every subchannel actor that may still live is asked, including one the balancer has just shut down.
+    /// Rounds in which every living actor of the channel is sent Identify, which Akka answers from the mailbox in
+    /// order and which is not counted as handled: a full round in which the channel's count of handled messages did
+    /// not move means nothing was left to handle. An actor that stops meanwhile ends its part of the round.
     /// </summary>
     public static async Task WhenQuietAsync(this ManagedChannel channel, ActorSystem system, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(system);
         var runtime = channel.Runtime;
-        var root = channel.Actor.Path;
-        var stopped = Stopped.GetOrCreateValue(channel);
+        var checker = Checkers.GetValue(system, s => s.ActorOf(Props.Create(() => new RoundChecker()), "channel-quiescence"));
         while (true)
         {
             long before = runtime.MessagesHandled;
-            await IdentifyAsync(system, root, cancellationToken).ConfigureAwait(false);
-            await IdentifyAsync(system, root / "resolver", cancellationToken).ConfigureAwait(false);
-            await IdentifyAsync(system, root / "balancer", cancellationToken).ConfigureAwait(false);
-            for (long id = 1; id <= runtime.LastSubchannelId; id++)
-            {
-                if (!stopped.Contains(id) && !await IdentifyAsync(system, root / "balancer" / ("subchannel-" + id), cancellationToken).ConfigureAwait(false))
-                {
-                    stopped.Add(id);
-                }
-            }
-
+            var round = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            checker.Tell(new RoundChecker.Round(runtime.Actors, round));
+            await round.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             if (runtime.MessagesHandled == before)
             {
                 return;
@@ -43,11 +33,64 @@ public static class ChannelQuiescence
         }
     }
 
-    /// <summary>True when the actor lives (it answered after handling everything before the Identify).</summary>
-    private static async Task<bool> IdentifyAsync(ActorSystem system, ActorPath path, CancellationToken cancellationToken)
+    /// <summary>Sends one round of Identify and completes it when each actor has answered or stopped.</summary>
+    private sealed class RoundChecker : UntypedActor
     {
-        // No timeout: an Ask timeout would be a timer on the virtual clock.
-        var identity = await system.ActorSelection(path).Ask<ActorIdentity>(new Identify(null), null, cancellationToken).ConfigureAwait(false);
-        return identity.Subject is not null;
+        private readonly Dictionary<long, (HashSet<IActorRef> Pending, TaskCompletionSource Done)> _rounds = new();
+        private long _nextRound;
+
+        protected override void OnReceive(object message)
+        {
+            switch (message)
+            {
+                case Round round:
+                    Start(round);
+                    break;
+                case ActorIdentity { MessageId: (long id, IActorRef actor) }:
+                    Answered(id, actor);
+                    break;
+                case Terminated terminated:
+                    foreach (var id in _rounds.Keys.ToArray())
+                    {
+                        Answered(id, terminated.ActorRef);
+                    }
+
+                    break;
+            }
+        }
+
+        private void Start(Round round)
+        {
+            long id = ++_nextRound;
+            var pending = round.Actors.ToHashSet();
+            _rounds[id] = (pending, round.Done);
+            foreach (var actor in pending)
+            {
+                // Watching an actor that already stopped gives Terminated at once, so no round waits forever.
+                Context.Watch(actor);
+                actor.Tell(new Identify((id, actor)), Self);
+            }
+
+            Complete(id);
+        }
+
+        private void Answered(long id, IActorRef actor)
+        {
+            if (_rounds.TryGetValue(id, out var round) && round.Pending.Remove(actor))
+            {
+                Complete(id);
+            }
+        }
+
+        private void Complete(long id)
+        {
+            if (_rounds[id].Pending.Count == 0)
+            {
+                _rounds[id].Done.TrySetResult();
+                _rounds.Remove(id);
+            }
+        }
+
+        public sealed record Round(IReadOnlyCollection<IActorRef> Actors, TaskCompletionSource Done);
     }
 }

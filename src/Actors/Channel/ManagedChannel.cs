@@ -247,6 +247,7 @@ public sealed class ManagedChannel : CallInvoker, IAsyncDisposable
         var sink = new ResolverSink();
         var resolver = ok.ResolverFactory.Create(ok.Target, new ResolverContext(time, logger, sink.Update, sink.Error));
         var actor = spawn(ChannelActor.Props(runtime, resolver, sink, ok.DefaultConfig));
+        runtime.ActorStarted(actor);
         logger.LogInformation("Channel {ChannelId}: dialled {Target} ({Scheme} resolver)", runtime.ChannelId, target, ok.Target.Scheme);
         return new ManagedChannel(target, runtime, actor, system, sharedSystem);
     }

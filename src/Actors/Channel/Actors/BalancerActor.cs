@@ -14,7 +14,7 @@ namespace ActorChannel.Client.Actors;
 /// the policy one message at a time, and forwards its pickers to the channel. Switches policy when the service
 /// config names another.
 /// </summary>
-internal sealed class BalancerActor : UntypedActor, IBalancerHelper
+internal sealed class BalancerActor : ChannelActorBase, IBalancerHelper
 {
     private readonly ChannelRuntime _runtime;
     private readonly IActorRef _channel;
@@ -25,6 +25,7 @@ internal sealed class BalancerActor : UntypedActor, IBalancerHelper
     private Action? _pendingFlush;
 
     public BalancerActor(ChannelRuntime runtime, IActorRef channel)
+        : base(runtime)
     {
         _runtime = runtime;
         _channel = channel;
@@ -46,7 +47,7 @@ internal sealed class BalancerActor : UntypedActor, IBalancerHelper
             child!.Tell(new SubchannelMessage.Sync(done));
             return done.Task;
         });
-        child = Context.ActorOf(SubchannelActor.Props(_runtime, handle, self), "subchannel-" + id);
+        child = Spawn(SubchannelActor.Props(_runtime, handle, self), "subchannel-" + id);
         var subchannel = new Subchannel(handle, () => child.Tell(SubchannelMessage.Connect.Instance));
         _subchannels.Add(id, (subchannel, child));
         _runtime.Register(handle);
@@ -79,14 +80,6 @@ internal sealed class BalancerActor : UntypedActor, IBalancerHelper
 
     /// <summary>A subchannel that throws is restarted and comes back IDLE, and tells this actor so.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => ChannelSupervision.RestartChildren;
-
-    /// <summary>Counted once the handler is done, so that whatever it told others was sent before the count moved.</summary>
-    protected override bool AroundReceive(Receive receive, object message)
-    {
-        var handled = base.AroundReceive(receive, message);
-        _runtime.CountMessage();
-        return handled;
-    }
 
     protected override void OnReceive(object message)
     {

@@ -14,7 +14,7 @@ namespace ActorChannel.Client.Actors;
 /// The channel (grpc-go's ClientConn): owns the resolver and balancer actors, applies resolver results and
 /// service configs, publishes the balancer's pickers and the channel state, and tells subscribers of changes.
 /// </summary>
-internal sealed class ChannelActor : UntypedActor
+internal sealed class ChannelActor : ChannelActorBase
 {
     private readonly ChannelRuntime _runtime;
     private readonly IResolver _resolver;
@@ -29,6 +29,7 @@ internal sealed class ChannelActor : UntypedActor
     private ConnectivityState _previousState = ConnectivityState.Idle;
 
     public ChannelActor(ChannelRuntime runtime, IResolver resolver, ResolverSink sink, ServiceConfig defaultConfig)
+        : base(runtime)
     {
         _runtime = runtime;
         _resolver = resolver;
@@ -48,8 +49,8 @@ internal sealed class ChannelActor : UntypedActor
     protected override void PreStart()
     {
         _runtime.Invoker.Config = _defaultConfig;
-        _balancer = Context.ActorOf(BalancerActor.Props(_runtime, Self), "balancer");
-        _resolverActor = Context.ActorOf(ResolverActor.Props(_runtime, _resolver, _sink, Self), "resolver");
+        _balancer = Spawn(BalancerActor.Props(_runtime, Self), "balancer");
+        _resolverActor = Spawn(ResolverActor.Props(_runtime, _resolver, _sink, Self), "resolver");
         SetState(ConnectivityState.Connecting, "resolving");
     }
 
@@ -76,14 +77,6 @@ internal sealed class ChannelActor : UntypedActor
         _runtime.CloseDraining();
         _runtime.TrackClose(_resolver.DisposeAsync().AsTask());
         _runtime.MarkStopped();
-    }
-
-    /// <summary>Counted once the handler is done, so that whatever it told others was sent before the count moved.</summary>
-    protected override bool AroundReceive(Receive receive, object message)
-    {
-        var handled = base.AroundReceive(receive, message);
-        _runtime.CountMessage();
-        return handled;
     }
 
     protected override void OnReceive(object message)

@@ -23,6 +23,7 @@ internal sealed class ChannelRuntime
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextSubchannelId;
     private long _messagesHandled;
+    private readonly ConcurrentDictionary<IActorRef, byte> _actors = new();
     private IActorRef[] _transitionSubscribers = [];
 
     public ChannelRuntime(
@@ -85,8 +86,16 @@ internal sealed class ChannelRuntime
     /// <summary>Messages the channel's actors have handled so far (diagnostics; a test kit waits for it to stay still).</summary>
     public long MessagesHandled => Volatile.Read(ref _messagesHandled);
 
-    /// <summary>Each of the channel's actors calls this after every message it has handled.</summary>
+    /// <summary>Each of the channel's actors calls this after every message it has handled and every lifecycle hook it has run.</summary>
     public void CountMessage() => Interlocked.Increment(ref _messagesHandled);
+
+    /// <summary>The channel's actors now living: the channel, its resolver, its balancer and every subchannel.</summary>
+    public IReadOnlyCollection<IActorRef> Actors => _actors.Keys.ToArray();
+
+    /// <summary>Told by whoever made the actor, right after making it.</summary>
+    public void ActorStarted(IActorRef actor) => _actors.TryAdd(actor, 0);
+
+    public void ActorStopped(IActorRef actor) => _actors.TryRemove(actor, out _);
 
     /// <summary>The highest subchannel id given out so far (ids run from 1).</summary>
     public long LastSubchannelId => Interlocked.Read(ref _nextSubchannelId);

@@ -26,7 +26,7 @@ internal sealed class ResolverSink
 /// resolver's MinResolveInterval; a failure is reported to the channel and retried with backoff (the retry timer is
 /// armed before the error is reported).
 /// </summary>
-internal sealed class ResolverActor : UntypedActor, IWithTimers
+internal sealed class ResolverActor : ChannelActorBase, IWithTimers
 {
     private const string Timer = "resolve";
 
@@ -41,6 +41,7 @@ internal sealed class ResolverActor : UntypedActor, IWithTimers
     private DateTimeOffset? _lastStarted;
 
     public ResolverActor(ChannelRuntime runtime, IResolver resolver, ResolverSink sink, IActorRef channel)
+        : base(runtime)
     {
         _runtime = runtime;
         _resolver = resolver;
@@ -64,14 +65,6 @@ internal sealed class ResolverActor : UntypedActor, IWithTimers
         // The channel disposes the resolver when it stops for good: a restarted channel spawns a new resolver
         // actor for the same resolver, which must not have been disposed under it.
         _stopping.Cancel();
-    }
-
-    /// <summary>Counted once the handler is done, so that whatever it told others was sent before the count moved.</summary>
-    protected override bool AroundReceive(Receive receive, object message)
-    {
-        var handled = base.AroundReceive(receive, message);
-        _runtime.CountMessage();
-        return handled;
     }
 
     protected override void OnReceive(object message)

@@ -15,7 +15,7 @@ namespace ActorChannel.Client.Actors;
 /// published in the handle, so calls reach it without passing through this mailbox. Timers are armed before the
 /// transition that needs them is published, so whoever sees the transition may move a test clock past them.
 /// </summary>
-internal sealed class SubchannelActor : UntypedActor, IWithTimers
+internal sealed class SubchannelActor : ChannelActorBase, IWithTimers
 {
     private const string ConnectDeadlineTimer = "connect-deadline";
     private const string BackoffTimer = "backoff";
@@ -33,6 +33,7 @@ internal sealed class SubchannelActor : UntypedActor, IWithTimers
     private CancellationTokenSource? _connectCts;
 
     public SubchannelActor(ChannelRuntime runtime, SubchannelHandle handle, IActorRef balancer)
+        : base(runtime)
     {
         _runtime = runtime;
         _handle = handle;
@@ -44,34 +45,73 @@ internal sealed class SubchannelActor : UntypedActor, IWithTimers
     public static Props Props(ChannelRuntime runtime, SubchannelHandle handle, IActorRef balancer) =>
         ActorProps.Of(() => new SubchannelActor(runtime, handle, balancer));
 
-    /// <summary>Counted once the handler is done, so that whatever it told others was sent before the count moved.</summary>
-    protected override bool AroundReceive(Receive receive, object message)
-    {
-        var handled = base.AroundReceive(receive, message);
-        _runtime.CountMessage();
-        return handled;
-    }
+    /// <summary>Where every actor starts; <see cref="MoveTo"/> switches to the behaviour of each state.</summary>
+    protected override void OnReceive(object message) => Idle(message);
 
-    protected override void OnReceive(object message)
+    private void Idle(object message)
     {
         switch (message)
         {
             case Connect:
                 StartConnecting();
                 break;
-            case ConnectFinished f when f.Generation == _generation && _state == ConnectivityState.Connecting:
+            default:
+                Always(message);
+                break;
+        }
+    }
+
+    private void Connecting(object message)
+    {
+        switch (message)
+        {
+            case ConnectFinished f when f.Generation == _generation:
                 OnConnectFinished(f.Error);
                 break;
-            case ConnectDeadline d when d.Generation == _generation && _state == ConnectivityState.Connecting:
+            case ConnectDeadline d when d.Generation == _generation:
                 // Cancelling makes ConnectAsync fail; the failure then arrives as ConnectFinished.
                 _connectCts?.Cancel();
                 break;
-            case BackoffEnded b when b.Generation == _generation && _state == ConnectivityState.TransientFailure:
+            case TransportEvent { Event: var e } t when t.Generation == _generation:
+                OnConnectingEvent(e);
+                break;
+            default:
+                Always(message);
+                break;
+        }
+    }
+
+    private void Ready(object message)
+    {
+        switch (message)
+        {
+            case TransportEvent { Event: var e } t when t.Generation == _generation:
+                OnReadyEvent(e);
+                break;
+            default:
+                Always(message);
+                break;
+        }
+    }
+
+    private void TransientFailure(object message)
+    {
+        switch (message)
+        {
+            case BackoffEnded b when b.Generation == _generation:
                 MoveTo(ConnectivityState.Idle, "backoff ended");
                 break;
-            case TransportEvent e when e.Generation == _generation:
-                OnTransportEvent(e.Event);
+            default:
+                Always(message);
                 break;
+        }
+    }
+
+    /// <summary>What every state but SHUTDOWN handles the same way.</summary>
+    private void Always(object message)
+    {
+        switch (message)
+        {
             case Sync sync:
                 sync.Done.TrySetResult();
                 break;
@@ -82,12 +122,16 @@ internal sealed class SubchannelActor : UntypedActor, IWithTimers
                 Context.Stop(Self);
                 break;
             case SubchannelMessage:
-                // A result, timer or event of an attempt that is over.
+                // A Connect outside IDLE, or a result, timer or event of an attempt that is over.
                 break;
             default:
                 Unhandled(message);
                 break;
         }
+    }
+
+    private static void Stopped(object message)
+    {
     }
 
     protected override void PostStop()
@@ -206,21 +250,35 @@ internal sealed class SubchannelActor : UntypedActor, IWithTimers
         MoveTo(ConnectivityState.TransientFailure, $"{error.Message}; retrying in {backoff.TotalSeconds:0.###} s", error.Message);
     }
 
-    private void OnTransportEvent(ConnectionEvent e)
+    private void OnConnectingEvent(ConnectionEvent e)
     {
         switch (e)
         {
             case ConnectionEvent.SettingsReceived:
-                // Backoff resets only for a connection that made it to READY: one that dies (or drains) while
+                // Backoff resets only for a connection that makes it to READY: one that dies (or drains) while
                 // still connecting is a failed attempt, or a draining server would get a reconnect storm.
                 _settingsSeen = true;
-                if (_state == ConnectivityState.Ready)
-                {
-                    _failedPasses = 0;
-                }
-
                 break;
-            case ConnectionEvent.Closed closed when _state == ConnectivityState.Ready && !_settingsSeen:
+            case ConnectionEvent.GoAwayReceived goAway:
+                // A server draining before this connection was READY: a failed attempt (backoff, ResolveNow),
+                // as grpc-go does; reconnecting at once would hammer a server that is going away.
+                AbandonAttempt($"GOAWAY {goAway.ErrorCode} while connecting");
+                break;
+            case ConnectionEvent.Closed closed:
+                AbandonAttempt("connection closed while connecting: " + (closed.Error?.Message ?? closed.Reason.ToString()));
+                break;
+        }
+    }
+
+    private void OnReadyEvent(ConnectionEvent e)
+    {
+        switch (e)
+        {
+            case ConnectionEvent.SettingsReceived:
+                _settingsSeen = true;
+                _failedPasses = 0;
+                break;
+            case ConnectionEvent.Closed closed when !_settingsSeen:
                 _handle.Publish(ConnectivityState.TransientFailure, null);
                 CloseTransport(graceful: false);
                 var backoff = _currentBackoff;
@@ -229,21 +287,13 @@ internal sealed class SubchannelActor : UntypedActor, IWithTimers
                 Timers.StartSingleTimer(BackoffTimer, new BackoffEnded(_generation), backoff);
                 MoveTo(ConnectivityState.TransientFailure, $"{why}; retrying in {backoff.TotalSeconds:0.###} s", why);
                 break;
-            case ConnectionEvent.GoAwayReceived goAway when _state == ConnectivityState.Ready:
+            case ConnectionEvent.GoAwayReceived goAway:
                 // Draining: no new calls here; calls in flight finish, then the transport closes itself.
                 _handle.Publish(ConnectivityState.Idle, null);
                 CloseTransport(graceful: true);
                 MoveTo(ConnectivityState.Idle, $"GOAWAY {goAway.ErrorCode} last stream {goAway.LastStreamId}");
                 break;
-            case ConnectionEvent.GoAwayReceived goAway when _state == ConnectivityState.Connecting:
-                // A server draining before this connection was READY: a failed attempt (backoff, ResolveNow),
-                // as grpc-go does; reconnecting at once would hammer a server that is going away.
-                AbandonAttempt($"GOAWAY {goAway.ErrorCode} while connecting");
-                break;
-            case ConnectionEvent.Closed closed when _state == ConnectivityState.Connecting:
-                AbandonAttempt("connection closed while connecting: " + (closed.Error?.Message ?? closed.Reason.ToString()));
-                break;
-            case ConnectionEvent.Closed closed when _state == ConnectivityState.Ready:
+            case ConnectionEvent.Closed closed:
                 _handle.Publish(ConnectivityState.Idle, null);
                 CloseTransport(graceful: false);
                 MoveTo(ConnectivityState.Idle, "connection lost: " + (closed.Error?.Message ?? closed.Reason.ToString()));
@@ -284,6 +334,14 @@ internal sealed class SubchannelActor : UntypedActor, IWithTimers
         }
 
         _state = to;
+        Become(to switch
+        {
+            ConnectivityState.Idle => Idle,
+            ConnectivityState.Connecting => Connecting,
+            ConnectivityState.Ready => Ready,
+            ConnectivityState.TransientFailure => TransientFailure,
+            _ => Stopped,
+        });
         _handle.Publish(to, to == ConnectivityState.Ready ? _transport : null);
         _runtime.Logger.LogInformation(
             "Subchannel {ChannelId}/{SubchannelId} {Address}: {From} -> {To} ({Reason})",
