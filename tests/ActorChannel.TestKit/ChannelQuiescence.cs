@@ -12,7 +12,8 @@ public static class ChannelQuiescence
     /// <summary>
     /// Rounds in which every living actor of the channel is sent Identify, which Akka answers from the mailbox in
     /// order and which is not counted as handled: a full round in which the channel's count of handled messages did
-    /// not move means nothing was left to handle. An actor that stops meanwhile ends its part of the round.
+    /// not move means nothing was left to handle. An actor that stops meanwhile ends its part of the round. Lifecycle
+    /// hooks (start, restart, stop) count as handled too. Work outside the actors (a task still running) is not seen.
     /// </summary>
     public static async Task WhenQuietAsync(this ManagedChannel channel, ActorSystem system, CancellationToken cancellationToken = default)
     {

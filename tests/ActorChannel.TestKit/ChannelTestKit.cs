@@ -92,12 +92,15 @@ public abstract class ChannelTestKit : Akka.TestKit.Xunit2.TestKit
         await SettleAsync().ConfigureAwait(false);
     }
 
-    /// <summary>The earliest due time the TestScheduler holds (its work is keyed by due ticks), or null.</summary>
+    /// <summary>
+    /// The earliest due time the TestScheduler holds. It has no public way to say, so this reads its work, keyed by due
+    /// ticks, and fails loudly if an Akka upgrade renames it (else AdvanceAsync would jump over timers silently).
+    /// </summary>
     private DateTimeOffset? NextDue()
     {
         if (ScheduledWork?.GetValue(Clock) is not IDictionary work)
         {
-            return null;
+            throw new InvalidOperationException("Akka.TestKit's TestScheduler no longer keeps its work in _scheduledWork: update ChannelTestKit.NextDue.");
         }
 
         long? earliest = null;

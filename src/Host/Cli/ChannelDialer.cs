@@ -15,7 +15,7 @@ public sealed record DialSettings(string Target, string Policy, ILoggerFactory L
 
     public BackoffOptions Backoff { get; init; } = BackoffOptions.Default;
 
-    /// <summary>When set, the channel becomes a top-level actor of this system instead of owning a system of its own.</summary>
+    /// <summary>When set, the channel becomes a top-level actor of this system; otherwise it lives in the process-wide shared system.</summary>
     public ActorSystem? System { get; init; }
 }
 

@@ -20,13 +20,12 @@ internal sealed class ChannelActor : ChannelActorBase
     private readonly IResolver _resolver;
     private readonly ResolverSink _sink;
     private readonly ServiceConfig _defaultConfig;
-    private readonly HashSet<IActorRef> _stateSubscribers = new();
-    private readonly HashSet<IActorRef> _transitionSubscribers = new();
+    private readonly HashSet<IActorRef> _stateSubscribers;
+    private readonly HashSet<IActorRef> _transitionSubscribers;
     private IActorRef _resolverActor = ActorRefs.Nobody;
     private IActorRef _balancer = ActorRefs.Nobody;
     private ServiceConfig? _lastGoodConfig;
     private BalancerMessage.AddressesUpdated? _lastAddresses;
-    private ConnectivityState _previousState = ConnectivityState.Idle;
 
     public ChannelActor(ChannelRuntime runtime, IResolver resolver, ResolverSink sink, ServiceConfig defaultConfig)
         : base(runtime)
@@ -35,6 +34,8 @@ internal sealed class ChannelActor : ChannelActorBase
         _resolver = resolver;
         _sink = sink;
         _defaultConfig = defaultConfig;
+        _stateSubscribers = runtime.StateSubscribers;
+        _transitionSubscribers = runtime.TransitionSubscriberSet;
     }
 
     public static Props Props(ChannelRuntime runtime, IResolver resolver, ResolverSink sink, ServiceConfig defaultConfig) =>
@@ -51,18 +52,23 @@ internal sealed class ChannelActor : ChannelActorBase
         _runtime.Invoker.Config = _defaultConfig;
         _balancer = Spawn(BalancerActor.Props(_runtime, Self), "balancer");
         _resolverActor = Spawn(ResolverActor.Props(_runtime, _resolver, _sink, Self), "resolver");
+        Context.WatchWith(_balancer, new ChildStopped("balancer"));
+        Context.WatchWith(_resolverActor, new ChildStopped("resolver"));
         SetState(ConnectivityState.Connecting, "resolving");
     }
 
     /// <summary>
     /// A restart (the channel's own handler threw) keeps the channel open: only the children stop, to be spawned again
-    /// by PreStart. Akka's default would run PostStop, which is the channel's final SHUTDOWN.
+    /// by PreStart, and calls queue meanwhile (the old picker points at subchannels that stop). Akka's default would
+    /// run PostStop, which is the channel's final SHUTDOWN. Subscribers are kept in the runtime, so they stay.
     /// </summary>
     protected override void PreRestart(Exception reason, object message)
     {
         _runtime.Logger.LogError(reason, "Channel {ChannelId}: the channel actor failed and restarts", _runtime.ChannelId);
+        _runtime.Slot.Publish(new QueuePicker("channel restarted"));
         foreach (var child in Context.GetChildren())
         {
+            Context.Unwatch(child);
             Context.Stop(child);
         }
     }
@@ -117,7 +123,7 @@ internal sealed class ChannelActor : ChannelActorBase
             case SubscribeState subscribe:
                 WatchSubscriber(subscribe.Subscriber);
                 _stateSubscribers.Add(subscribe.Subscriber);
-                subscribe.Subscriber.Tell(new ChannelStateChanged(_previousState, _runtime.State.State), Self);
+                subscribe.Subscriber.Tell(new ChannelStateChanged(_runtime.PreviousState, _runtime.State.State), Self);
                 break;
             case UnsubscribeState unsubscribe:
                 _stateSubscribers.Remove(unsubscribe.Subscriber);
@@ -139,9 +145,18 @@ internal sealed class ChannelActor : ChannelActorBase
                 _stateSubscribers.Remove(stopped.Subscriber);
                 RemoveTransitionSubscriber(stopped.Subscriber);
                 break;
+            case ChildStopped stopped:
+                // Supervision gave up on it (it kept failing, or could not start): without it the channel cannot
+                // work, so calls fail now, naming why, instead of waiting on an actor that is gone.
+                _runtime.Logger.LogError("Channel {ChannelId}: its {Child} stopped after repeated failures; calls fail until the channel is dialled again", _runtime.ChannelId, stopped.Child);
+                _runtime.Slot.Publish(new FailurePicker(new ActorChannel.Transport.Status(ActorChannel.Transport.StatusCode.Unavailable, $"the channel's {stopped.Child} stopped after repeated failures")));
+                SetState(ConnectivityState.TransientFailure, stopped.Child + " stopped");
+                break;
             case Shutdown:
                 _runtime.Slot.Close();
                 SetState(ConnectivityState.Shutdown, "channel closed");
+                Context.Unwatch(_balancer);
+                Context.Unwatch(_resolverActor);
                 Become(Closed);
                 Context.Stop(Self);
                 break;
@@ -197,7 +212,7 @@ internal sealed class ChannelActor : ChannelActorBase
             return;
         }
 
-        _previousState = old;
+        _runtime.PreviousState = old;
         _runtime.Logger.LogInformation("Channel {ChannelId}: {From} -> {To} ({Reason})", _runtime.ChannelId, old.ToSpecName(), state.ToSpecName(), reason);
         if (_stateSubscribers.Count == 0)
         {

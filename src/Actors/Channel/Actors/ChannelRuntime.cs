@@ -89,6 +89,18 @@ internal sealed class ChannelRuntime
     /// <summary>Each of the channel's actors calls this after every message it has handled and every lifecycle hook it has run.</summary>
     public void CountMessage() => Interlocked.Increment(ref _messagesHandled);
 
+    /// <summary>
+    /// The channel actor's state subscribers. Kept here, not in the actor, so that a restarted channel actor still
+    /// has them (Akka keeps its death watches across the restart). Touched only by the channel actor.
+    /// </summary>
+    public HashSet<IActorRef> StateSubscribers { get; } = new();
+
+    /// <summary>The channel actor's transition subscribers (its own record; see <see cref="StateSubscribers"/>).</summary>
+    public HashSet<IActorRef> TransitionSubscriberSet { get; } = new();
+
+    /// <summary>The channel state before the latest change (for a new subscriber's first message); channel actor only.</summary>
+    public ConnectivityState PreviousState { get; set; } = ConnectivityState.Idle;
+
     /// <summary>The channel's actors now living: the channel, its resolver, its balancer and every subchannel.</summary>
     public IReadOnlyCollection<IActorRef> Actors => _actors.Keys.ToArray();
 

@@ -74,6 +74,9 @@ internal abstract record ChannelMessage
 
     public sealed record UnsubscribeSubchannelTransitions(IActorRef Subscriber) : ChannelMessage;
 
+    /// <summary>Death watch: the balancer or the resolver stopped, and not because the channel is closing.</summary>
+    public sealed record ChildStopped(string Child) : ChannelMessage;
+
     /// <summary>Death watch: a subscriber stopped, so every subscription it had ends.</summary>
     public sealed record SubscriberStopped(IActorRef Subscriber) : ChannelMessage;
 }
