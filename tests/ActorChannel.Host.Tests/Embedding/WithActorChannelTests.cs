@@ -29,11 +29,13 @@ public sealed class WithActorChannelTests
         Assert.Equal(channel.Actor, actor);
         Assert.Equal(["greeter"], ManagedChannelRegistry.For(system).Names);
         Assert.Equal("Hello akka from akka-backend", await new GreeterClient(channel).SayHelloAsync("akka"));
+        Assert.Equal(1, server.OpenConnections);
 
-        // The channel stops with the system: no one disposes it, Akka.Hosting's shutdown ends it.
+        // The channel stops with the system: no one disposes it, Akka.Hosting's shutdown ends it and its connection.
         await host.StopAsync();
         Assert.True(system.WhenTerminated.IsCompleted);
         Assert.Equal(ConnectivityState.Shutdown, channel.State);
+        await RealNetwork.UntilAsync(() => server.OpenConnections == 0, TimeSpan.FromSeconds(10), "the server saw the channel's connection close");
     }
 
     [Fact]
