@@ -54,6 +54,21 @@ public sealed class AkkaLogsTests
         Assert.Equal($"\"{marker}\"", logged.Properties["Marker"].ToString());
     }
 
+    [Fact]
+    public void Disposing_the_factory_takes_its_logger_down_as_the_global_one()
+    {
+        var writer = new StringWriter();
+        var logs = HostLogging.CreateFactory(new LogTarget { Writer = writer });
+        Serilog.Log.Logger.Warning("while the command runs");
+
+        logs.Dispose();
+        Serilog.Log.Logger.Warning("after it has finished");
+
+        Assert.Same(Serilog.Core.Logger.None, Serilog.Log.Logger);
+        Assert.Contains("while the command runs", writer.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("after it has finished", writer.ToString(), StringComparison.Ordinal);
+    }
+
     private static void Match(TaskCompletionSource<(LogEvent, string)> seen, string marker, LogEvent e, string text)
     {
         if (text.Contains(marker, StringComparison.Ordinal))
