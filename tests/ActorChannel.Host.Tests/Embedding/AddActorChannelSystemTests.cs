@@ -35,6 +35,25 @@ public sealed class AddActorChannelSystemTests
     }
 
     [Fact]
+    public async Task With_AddAkka_a_client_resolved_before_the_system_starts_still_uses_the_host_s_system()
+    {
+        await using var server = await Backends.StartOursAsync("shop-backend");
+        await using var host = await StartedHost.StartAsync(services =>
+        {
+            // Hosted services are made before any of them starts: this one's client dials before AddAkka's system runs.
+            services.AddHostedService<EarlyClient>();
+            services.AddAkka("shop", _ => { });
+            services.AddActorChannel("greeter", o => o.Target = server.Address).AddClient(invoker => new GreeterClient(invoker));
+        });
+
+        var channel = host.Get<IGrpcChannelProvider>().GetChannel("greeter");
+
+        Assert.Same(host.Get<ActorSystem>(), host.Get<IGrpcChannelProvider>().System);
+        Assert.Equal("shop", channel.Actor.Path.Address.System);
+        Assert.Equal("Hello early from shop-backend", await new GreeterClient(channel).SayHelloAsync("early"));
+    }
+
+    [Fact]
     public async Task With_AddAkka_ConnectOnStart_dials_in_the_host_s_system_once_it_has_started()
     {
         await using var server = await Backends.StartOursAsync();
@@ -96,5 +115,15 @@ public sealed class AddActorChannelSystemTests
         clock.Advance(TimeSpan.FromHours(1));
         var error = await Assert.ThrowsAsync<TimeoutException>(() => connecting.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Contains("not READY within 01:00:00", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A hosted service that takes a typed client in its constructor, as a worker does.</summary>
+    private sealed class EarlyClient(GreeterClient client) : Microsoft.Extensions.Hosting.IHostedService
+    {
+        public GreeterClient Client { get; } = client;
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
