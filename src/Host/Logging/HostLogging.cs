@@ -58,13 +58,37 @@ public static class HostLogging
 
     /// <summary>
     /// An ILoggerFactory backed by Serilog; disposing it flushes and closes the Serilog logger. The logger also becomes
-    /// Serilog's global one, which Akka.Logger.Serilog writes Akka's own log events to (one command runs per process).
+    /// Serilog's global one, which Akka.Logger.Serilog writes Akka's own log events to (one command runs per process),
+    /// until the factory is disposed.
     /// </summary>
     public static ILoggerFactory CreateFactory(LogTarget target)
     {
         var logger = CreateSerilog(target);
         Log.Logger = logger;
-        return new SerilogLoggerFactory(logger, dispose: true);
+        return new GlobalSerilogFactory(logger);
+    }
+
+    /// <summary>
+    /// Disposing it also removes its logger as the global one (when it still is), so that Akka events logged later
+    /// are dropped instead of going into a closed logger and the writer of a command that has finished.
+    /// </summary>
+    private sealed class GlobalSerilogFactory(Serilog.ILogger logger) : ILoggerFactory
+    {
+        private readonly SerilogLoggerFactory _inner = new(logger, dispose: true);
+
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => _inner.CreateLogger(categoryName);
+
+        public void AddProvider(ILoggerProvider provider) => _inner.AddProvider(provider);
+
+        public void Dispose()
+        {
+            if (ReferenceEquals(Log.Logger, logger))
+            {
+                Log.Logger = Logger.None;
+            }
+
+            _inner.Dispose();
+        }
     }
 
     private sealed class FeedSink(Action<LogEvent, string> feed) : ILogEventSink

@@ -3,11 +3,8 @@ using ActorChannel.Client.Connectivity;
 using ActorChannel.Host.Clients;
 using ActorChannel.Host.Tests.Infrastructure;
 using ActorChannel.Hosting;
-using ActorChannel.TestKit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace ActorChannel.Host.Tests.Embedding;
@@ -40,7 +37,7 @@ public sealed class AddActorChannelTests
         var channel = channels.GetChannel("greeter");
         Assert.Same(channel, client.Invoker);
         Assert.Equal(server.Address, channel.Target);
-        Assert.Equal("/user/greeter", channel.Actor.Path);
+        Assert.Equal("/user/greeter", channel.Actor.Path.ToStringWithoutAddress());
     }
 
     [Fact]
@@ -63,7 +60,7 @@ public sealed class AddActorChannelTests
     public async Task ConfigureChannel_adds_what_configuration_cannot_hold()
     {
         await using var server = await Backends.StartOursAsync();
-        var transitions = new System.Collections.Concurrent.ConcurrentQueue<ActorChannel.Client.Actors.SubchannelTransition>();
+        var transitions = new System.Collections.Concurrent.ConcurrentQueue<SubchannelTransition>();
         var services = new ServiceCollection();
         services.AddActorChannel("c", o => o.Target = server.Address)
             .ConfigureChannel((options, _) => options with { TransitionObserver = transitions.Enqueue });
@@ -109,21 +106,5 @@ public sealed class AddActorChannelTests
 
         var error = Assert.ThrowsAny<ArgumentException>(() => provider.GetRequiredService<IGrpcChannelProvider>().GetChannel("bad"));
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void The_host_s_clock_and_loggers_reach_the_channel_s_actor_system()
-    {
-        var clock = new ManualTimeProvider();
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(clock);
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddActorChannel("c", o => o.Target = "127.0.0.1:1");
-        using var provider = services.BuildServiceProvider();
-
-        var system = provider.GetRequiredService<IGrpcChannelProvider>().System;
-
-        Assert.Same(clock, system.TimeProvider);
-        Assert.Same(NullLoggerFactory.Instance, system.LoggerFactory);
     }
 }

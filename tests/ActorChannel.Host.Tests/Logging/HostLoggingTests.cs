@@ -7,6 +7,7 @@ using Xunit;
 
 namespace ActorChannel.Host.Tests.Logging;
 
+[Collection(SerilogGlobalLogger.Name)]
 public sealed class HostLoggingTests
 {
     [Fact]
