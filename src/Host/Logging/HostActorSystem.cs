@@ -12,7 +12,7 @@ public sealed class HostActorSystem : IAsyncDisposable
     /// <summary>Akka's logging through Serilog, for this and any other system of the Host.</summary>
     public static readonly Config SerilogConfig = ConfigurationFactory.ParseString("""
         akka.loggers = ["Akka.Logger.Serilog.SerilogLogger, Akka.Logger.Serilog"]
-        akka.loglevel = INFO
+        akka.loglevel = WARNING
         akka.log-dead-letters-during-shutdown = off
         akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
         """);

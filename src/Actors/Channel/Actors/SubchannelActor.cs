@@ -32,6 +32,12 @@ internal sealed class SubchannelActor : ChannelActorBase, IWithTimers
     private IClientTransport? _transport;
     private CancellationTokenSource? _connectCts;
 
+    /// <summary>
+    /// Set once this subchannel is SHUTDOWN: its transport's last events (the Closed of its own close) are then not
+    /// told to an actor that is gone, which Akka would log as dead letters.
+    /// </summary>
+    private readonly OneWayFlag _shutDown = new();
+
     public SubchannelActor(ChannelRuntime runtime, SubchannelHandle handle, IActorRef balancer)
         : base(runtime)
     {
@@ -177,6 +183,7 @@ internal sealed class SubchannelActor : ChannelActorBase, IWithTimers
         var self = Self;
         IClientTransport? transport = null;
         var runtime = _runtime;
+        var shutDown = _shutDown;
         try
         {
             transport = _runtime.TransportFactory.Create(_handle.Address, _runtime.TransportOptions, e =>
@@ -186,7 +193,10 @@ internal sealed class SubchannelActor : ChannelActorBase, IWithTimers
                     runtime.TransportClosed(closed);
                 }
 
-                self.Tell(new TransportEvent(generation, e));
+                if (!shutDown.IsSet)
+                {
+                    self.Tell(new TransportEvent(generation, e));
+                }
             });
         }
         catch (Exception e)
@@ -315,6 +325,7 @@ internal sealed class SubchannelActor : ChannelActorBase, IWithTimers
 
     private void ShutdownNow(string reason, bool graceful)
     {
+        _shutDown.Set();
         Timers.CancelAll();
         _connectCts?.Cancel();
         DisposeConnectCts();
