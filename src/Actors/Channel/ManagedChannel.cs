@@ -245,7 +245,7 @@ public sealed class ManagedChannel : CallInvoker, IAsyncDisposable
         };
         var runtime = new ChannelRuntime(time, logger, options.Backoff, options.RandomSource ?? Random.Shared.NextDouble, ok.TransportFactory, transportOptions, ok.CallCredentials, options.TransitionObserver);
         var sink = new ResolverSink();
-        var resolver = ok.ResolverFactory.Create(ok.Target, new ResolverContext(time, logger, sink.Update, sink.Error));
+        var resolver = ok.ResolverFactory.Create(ok.Target, new ResolverContext(time, logger, sink.Update, sink.Error) { System = system });
         var actor = spawn(ChannelActor.Props(runtime, resolver, sink, ok.DefaultConfig));
         runtime.ActorStarted(actor);
         logger.LogInformation("Channel {ChannelId}: dialled {Target} ({Scheme} resolver)", runtime.ChannelId, target, ok.Target.Scheme);

@@ -53,4 +53,10 @@ public sealed class ResolverContext
 
     /// <summary>Push an error (thread-safe).</summary>
     public Action<Exception> OnError { get; }
+
+    /// <summary>
+    /// The actor system the channel lives in, for resolvers that are actors themselves (akka-cluster, akka-discovery);
+    /// null where a resolver is made outside a channel.
+    /// </summary>
+    public Akka.Actor.ActorSystem? System { get; init; }
 }

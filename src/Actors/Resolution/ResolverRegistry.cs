@@ -32,7 +32,8 @@ public sealed class ResolverRegistry
         new Ipv4ResolverFactory(),
         new Ipv6ResolverFactory(),
         new UnixResolverFactory(),
-        new UnixAbstractResolverFactory());
+        new UnixAbstractResolverFactory(),
+        new Cluster.AkkaClusterResolverFactory());
 
     /// <summary>The registered schemes.</summary>
     public IReadOnlyCollection<string> Schemes => Volatile.Read(ref _factories).Keys.ToArray();
