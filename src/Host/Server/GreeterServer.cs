@@ -1,5 +1,4 @@
 using System.Net;
-using ActorChannel.Host.Server.Grpc;
 using ActorChannel.Host.Server.Services;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -27,17 +26,22 @@ public static class GreeterServer
         options.Validate();
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var stopping = new CancellationTokenSource();
-        var health = new HealthStatusRegistry();
+        var healthService = new HealthService(stopping.Token);
+        var health = new HealthStatusRegistry(healthService);
         var behavior = new ServerBehavior(options.Delay, options.FailWith);
         var events = new ServerEvents();
         var connections = new ConnectionTracker();
-        var registry = BuildRegistry(options, health, stopping.Token);
+        foreach (var service in new[] { "", Clients.GreeterMethods.ServiceName, Clients.TestServiceMethods.ServiceName })
+        {
+            health.Set(service, options.InitialHealth);
+        }
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+        AddGrpcServices(builder.Services, options, healthService, behavior, events, connections);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -69,8 +73,9 @@ public static class GreeterServer
 
         var app = builder.Build();
         var logger = loggerFactory.CreateLogger("ActorChannel.Host.Server.GreeterServer");
-        var dispatcher = new GrpcDispatcher(registry, behavior, events, connections, options, logger);
-        app.Run(dispatcher.HandleAsync);
+        app.MapGrpcService<GreeterService>();
+        app.MapGrpcService<TestService>();
+        app.MapGrpcService<HealthService>();
 
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = app.Lifetime.ApplicationStarted.Register(() => started.TrySetResult());
@@ -90,19 +95,23 @@ public static class GreeterServer
         return new RunningGreeterServer(app, options, port, health, behavior, events, connections, stopping, logger);
     }
 
-    private static ServiceRegistry BuildRegistry(GreeterServerOptions options, HealthStatusRegistry health, CancellationToken stopping)
+    private static void AddGrpcServices(IServiceCollection services, GreeterServerOptions options, HealthService health, ServerBehavior behavior, ServerEvents events, ConnectionTracker connections)
     {
-        var registry = new ServiceRegistry();
-        GreeterService.Register(registry, options.InstanceName);
-        new TestService(options.InstanceName).Register(registry);
-        new HealthService(health, stopping).Register(registry);
-        options.AddServices?.Invoke(registry);
-        foreach (var service in new[] { "", Clients.GreeterMethods.ServiceName, Clients.TestServiceMethods.ServiceName })
+        // The services are singletons built here, so Grpc.AspNetCore's activator takes these instances
+        // instead of making one per call.
+        services.AddSingleton(new GreeterService(options.InstanceName));
+        services.AddSingleton(new TestService(options.InstanceName, options.TimeProvider));
+        services.AddSingleton(health);
+        services.AddSingleton(new ServerEventsInterceptor(events, connections, new Logger<ServerEventsInterceptor>(options.LoggerFactory ?? NullLoggerFactory.Instance)));
+        services.AddSingleton(new ServerBehaviorInterceptor(behavior, options.TimeProvider));
+        services.AddGrpc(grpc =>
         {
-            health.Set(service, options.InitialHealth);
-        }
-
-        return registry;
+            grpc.MaxReceiveMessageSize = options.MaxReceiveMessageSize;
+            grpc.MaxSendMessageSize = options.MaxSendMessageSize;
+            // Events outermost: a call cancelled during the artificial delay is still seen as cancelled.
+            grpc.Interceptors.Add<ServerEventsInterceptor>();
+            grpc.Interceptors.Add<ServerBehaviorInterceptor>();
+        });
     }
 
     private static string Where(GreeterServerOptions options) =>

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using ActorChannel.Host.Server.Grpc;
 using ActorChannel.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -43,13 +42,13 @@ public sealed record GreeterServerOptions
     /// <summary>How long a graceful stop waits for calls in flight before dropping them.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Deadlines, delays and stream intervals are read against this clock.</summary>
+    /// <summary>
+    /// The artificial delay and the test service's delays and stream intervals are read against this clock.
+    /// Call deadlines are not: Grpc.AspNetCore times them on the real clock.
+    /// </summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     public ILoggerFactory? LoggerFactory { get; init; }
-
-    /// <summary>Adds the caller's own services beside Greeter, the test service and health.</summary>
-    public Action<ServiceRegistry>? AddServices { get; init; }
 
     internal void Validate()
     {

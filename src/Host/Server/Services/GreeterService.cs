@@ -1,13 +1,11 @@
-using ActorChannel.Host.Clients;
-using ActorChannel.Host.Server.Grpc;
 using ActorChannel.Protos.HelloWorld;
+using Grpc.Core;
 
 namespace ActorChannel.Host.Server.Services;
 
 /// <summary>helloworld.Greeter: the reply names this server instance, so a client sees which backend answered.</summary>
-internal static class GreeterService
+internal sealed class GreeterService(string instanceName) : Greeter.GreeterBase
 {
-    public static void Register(ServiceRegistry registry, string instanceName) =>
-        registry.AddUnary(GreeterMethods.SayHello, (request, _) =>
-            Task.FromResult(new HelloReply { Message = $"Hello {request.Name} from {instanceName}" }));
+    public override Task<HelloReply> SayHello(HelloRequest request, ServerCallContext context) =>
+        Task.FromResult(new HelloReply { Message = $"Hello {request.Name} from {instanceName}" });
 }

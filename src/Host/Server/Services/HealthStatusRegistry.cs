@@ -1,37 +1,42 @@
-using System.Threading.Channels;
+using Grpc.HealthCheck;
+using WireStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace ActorChannel.Host.Server.Services;
 
 /// <summary>
 /// The statuses the health service reports, switchable at run time. "" stands for the server as a whole.
-/// Watchers get the latest status only: a slow watcher skips intermediate changes, as grpc-go's does.
+/// A front over Grpc.HealthCheck's <see cref="HealthServiceImpl"/>, which answers Check and Watch; this
+/// keeps the project's <see cref="ServingStatus"/> and remembers which services are known, for
+/// <see cref="SetAll"/> and <see cref="Get"/> (HealthServiceImpl offers neither).
 /// </summary>
 public sealed class HealthStatusRegistry
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, ServingStatus> _statuses = new(StringComparer.Ordinal);
-    private readonly List<(string Service, Channel<ServingStatus?> Updates)> _watchers = new();
+    private readonly HealthServiceImpl _service;
 
-    /// <summary>Sets (or adds) a service's status and tells its watchers.</summary>
+    internal HealthStatusRegistry(HealthServiceImpl service) => _service = service;
+
+    /// <summary>Sets (or adds) a service's status; its watchers are told.</summary>
     public void Set(string service, ServingStatus status)
     {
         ArgumentNullException.ThrowIfNull(service);
         lock (_gate)
         {
+            // Under the lock, so concurrent Sets reach HealthServiceImpl in the order they are remembered here.
             _statuses[service] = status;
-            Publish(service, status);
+            _service.SetStatus(service, ToWire(status));
         }
     }
 
     /// <summary>Forgets a service: Check answers NOT_FOUND and watchers see SERVICE_UNKNOWN.</summary>
     public void Remove(string service)
     {
+        ArgumentNullException.ThrowIfNull(service);
         lock (_gate)
         {
-            if (_statuses.Remove(service))
-            {
-                Publish(service, null);
-            }
+            _statuses.Remove(service);
+            _service.ClearStatus(service);
         }
     }
 
@@ -56,40 +61,10 @@ public sealed class HealthStatusRegistry
         }
     }
 
-    /// <summary>The current status now, then every change, until <paramref name="cancellationToken"/> fires.</summary>
-    public async IAsyncEnumerable<ServingStatus?> WatchAsync(string service, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private static WireStatus ToWire(ServingStatus status) => status switch
     {
-        var updates = Channel.CreateBounded<ServingStatus?>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
-        lock (_gate)
-        {
-            updates.Writer.TryWrite(_statuses.TryGetValue(service, out var s) ? s : null);
-            _watchers.Add((service, updates));
-        }
-
-        try
-        {
-            await foreach (var status in updates.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                yield return status;
-            }
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                _watchers.RemoveAll(w => ReferenceEquals(w.Updates, updates));
-            }
-        }
-    }
-
-    private void Publish(string service, ServingStatus? status)
-    {
-        foreach (var (watched, updates) in _watchers)
-        {
-            if (watched == service)
-            {
-                updates.Writer.TryWrite(status);
-            }
-        }
-    }
+        ServingStatus.Serving => WireStatus.Serving,
+        ServingStatus.NotServing => WireStatus.NotServing,
+        _ => WireStatus.Unknown,
+    };
 }

@@ -1,8 +1,7 @@
-using ActorChannel.Host.Clients;
-using ActorChannel.Host.Server.Grpc;
 using ActorChannel.Protos.Testing;
-using ActorChannel.Transport;
 using Google.Protobuf;
+using Grpc.AspNetCore.Server;
+using Grpc.Core;
 
 namespace ActorChannel.Host.Server.Services;
 
@@ -10,56 +9,51 @@ namespace ActorChannel.Host.Server.Services;
 /// actorchannel.testing.TestService (test_service.proto): echo, server stream of N, client stream sum,
 /// bidi echo. Request metadata "x-echo-*" is echoed into response headers and trailers.
 /// </summary>
-internal sealed class TestService(string instanceName)
+/// <param name="time">The clock of the requested delays and stream intervals (a test may pass a virtual one).</param>
+internal sealed class TestService(string instanceName, TimeProvider time) : Protos.Testing.TestService.TestServiceBase
 {
     public const string EchoPrefix = "x-echo-";
 
-    public void Register(ServiceRegistry registry) => registry
-        .AddUnary(TestServiceMethods.Echo, EchoAsync)
-        .AddServerStreaming(TestServiceMethods.ServerStream, ServerStreamAsync)
-        .AddClientStreaming(TestServiceMethods.ClientStreamSum, ClientStreamSumAsync)
-        .AddDuplexStreaming(TestServiceMethods.BidiEcho, BidiEchoAsync);
-
-    private async Task<EchoReply> EchoAsync(EchoRequest request, ServerCallContext context)
+    public override async Task<EchoReply> Echo(EchoRequest request, ServerCallContext context)
     {
-        EchoMetadata(context);
+        await EchoMetadataAsync(context).ConfigureAwait(false);
         return await ReplyAsync(request, context).ConfigureAwait(false);
     }
 
-    private async Task ServerStreamAsync(StreamRequest request, IServerStreamWriter<StreamItem> responses, ServerCallContext context)
+    public override async Task ServerStream(StreamRequest request, IServerStreamWriter<StreamItem> responseStream, ServerCallContext context)
     {
-        EchoMetadata(context);
+        await EchoMetadataAsync(context).ConfigureAwait(false);
         for (var i = 0; i < request.Count; i++)
         {
             if (i > 0 && request.IntervalMs > 0)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(request.IntervalMs), context.TimeProvider, context.CancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(request.IntervalMs), time, context.CancellationToken).ConfigureAwait(false);
             }
 
             var item = new StreamItem { Index = i, Payload = ByteString.CopyFrom(new byte[Math.Max(0, request.PayloadSize)]) };
-            await responses.WriteAsync(item).ConfigureAwait(false);
+            await responseStream.WriteAsync(item).ConfigureAwait(false);
         }
     }
 
-    private static async Task<SumReply> ClientStreamSumAsync(IAsyncStreamReader<SumRequest> requests, ServerCallContext context)
+    public override async Task<SumReply> ClientStreamSum(IAsyncStreamReader<SumRequest> requestStream, ServerCallContext context)
     {
-        EchoMetadata(context);
+        await EchoMetadataAsync(context).ConfigureAwait(false);
         var reply = new SumReply();
-        while (await requests.MoveNextAsync().ConfigureAwait(false))
+        while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
         {
-            reply.Sum += requests.Current.Value;
+            reply.Sum += requestStream.Current.Value;
             reply.Count++;
         }
 
         return reply;
     }
 
-    private async Task BidiEchoAsync(IAsyncStreamReader<EchoRequest> requests, IServerStreamWriter<EchoReply> responses, ServerCallContext context)
+    public override async Task BidiEcho(IAsyncStreamReader<EchoRequest> requestStream, IServerStreamWriter<EchoReply> responseStream, ServerCallContext context)
     {
-        EchoMetadata(context);
-        while (await requests.MoveNextAsync().ConfigureAwait(false))
+        await EchoMetadataAsync(context).ConfigureAwait(false);
+        while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
         {
-            await responses.WriteAsync(await ReplyAsync(requests.Current, context).ConfigureAwait(false)).ConfigureAwait(false);
+            await responseStream.WriteAsync(await ReplyAsync(requestStream.Current, context).ConfigureAwait(false)).ConfigureAwait(false);
         }
     }
 
@@ -67,7 +61,7 @@ internal sealed class TestService(string instanceName)
     {
         if (request.DelayMs > 0)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(request.DelayMs), context.TimeProvider, context.CancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(request.DelayMs), time, context.CancellationToken).ConfigureAwait(false);
         }
 
         if (request.FailWith is { Code: not 0 } fail)
@@ -79,21 +73,35 @@ internal sealed class TestService(string instanceName)
         return new EchoReply { Payload = payload, Server = "actorchannel/" + instanceName };
     }
 
-    private static void EchoMetadata(ServerCallContext context)
+    private static Task EchoMetadataAsync(ServerCallContext context)
     {
-        if (context.RequestEncoding is { } encoding)
+        var headers = new Metadata();
+        // Grpc.AspNetCore keeps grpc-encoding out of RequestHeaders: read it from the HTTP request.
+        var request = context.GetHttpContext().Request.Headers;
+        var encoding = request["grpc-encoding"].ToString();
+        if (encoding.Length > 0 && encoding != "identity")
         {
             // Lets a client check that its request really travelled compressed.
-            context.ResponseHeaders.Add("x-request-grpc-encoding", encoding);
+            headers.Add("x-request-grpc-encoding", encoding);
+            if (encoding == "gzip" && request["grpc-accept-encoding"].ToString().Contains("gzip", StringComparison.Ordinal))
+            {
+                // The replies follow the client's choice; this header is how a Grpc.AspNetCore handler picks
+                // the call's response encoding (it is not sent as such).
+                headers.Add("grpc-internal-encoding-request", "gzip");
+            }
         }
 
         foreach (var entry in context.RequestHeaders)
         {
             if (entry.Key.StartsWith(EchoPrefix, StringComparison.Ordinal))
             {
-                context.ResponseHeaders.AddEntry(entry);
-                context.ResponseTrailers.AddEntry(entry);
+                headers.Add(entry);
+                context.ResponseTrailers.Add(entry);
             }
         }
+
+        // Only when there is something to echo: headers sent now turn a later error into headers plus
+        // trailers, where a call without them keeps its Trailers-Only error response.
+        return headers.Count == 0 ? Task.CompletedTask : context.WriteResponseHeadersAsync(headers);
     }
 }
