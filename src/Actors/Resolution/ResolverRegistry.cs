@@ -33,7 +33,8 @@ public sealed class ResolverRegistry
         new Ipv6ResolverFactory(),
         new UnixResolverFactory(),
         new UnixAbstractResolverFactory(),
-        new Cluster.AkkaClusterResolverFactory());
+        new Cluster.AkkaClusterResolverFactory(),
+        new Discovery.AkkaDiscoveryResolverFactory());
 
     /// <summary>The registered schemes.</summary>
     public IReadOnlyCollection<string> Schemes => Volatile.Read(ref _factories).Keys.ToArray();
