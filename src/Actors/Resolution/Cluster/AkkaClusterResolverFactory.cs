@@ -13,24 +13,7 @@ public sealed class AkkaClusterResolverFactory : IResolverFactory
 
     public IResolver Create(ChannelTarget target, ResolverContext context)
     {
-        ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(context);
-        if (target.Authority.Length > 0)
-        {
-            throw TargetSyntax.Invalid(target.Original, $"an akka-cluster target has no authority, but '{target.Authority}' was given (write akka-cluster:///ROLE)");
-        }
-
-        var role = target.Endpoint;
-        if (role.Length == 0 || role.Contains('/'))
-        {
-            throw TargetSyntax.Invalid(target.Original, "an akka-cluster target names one cluster role: akka-cluster:///ROLE");
-        }
-
-        if (context.System is not { } system)
-        {
-            throw new ArgumentException($"'{target.Original}': an akka-cluster target needs a channel dialled inside an ActorSystem (ManagedChannel.Spawn or Dial(system, ...)).", nameof(target));
-        }
-
+        var (role, system) = ActorSystemTarget.Check(target, context, "ROLE");
         if (!system.Settings.ProviderClass.Contains("Cluster", StringComparison.Ordinal))
         {
             throw new ArgumentException($"'{target.Original}': the actor system '{system.Name}' is not a cluster member (set akka.actor.provider = cluster).", nameof(target));

@@ -44,24 +44,8 @@ public sealed class AkkaDiscoveryResolverFactory : IResolverFactory
 
     public IResolver Create(ChannelTarget target, ResolverContext context)
     {
-        ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(context);
-        if (target.Authority.Length > 0)
-        {
-            throw TargetSyntax.Invalid(target.Original, $"an akka-discovery target has no authority, but '{target.Authority}' was given (write akka-discovery:///SERVICE)");
-        }
-
-        if (target.Endpoint.Length == 0 || target.Endpoint.Contains('/'))
-        {
-            throw TargetSyntax.Invalid(target.Original, "an akka-discovery target names one service: akka-discovery:///SERVICE");
-        }
-
-        if (context.System is not { } system)
-        {
-            throw new ArgumentException($"'{target.Original}': an akka-discovery target needs a channel dialled inside an ActorSystem (ManagedChannel.Spawn or Dial(system, ...)).", nameof(target));
-        }
-
-        return new AkkaDiscoveryResolver(Akka.Discovery.Discovery.Get(system).Default, target.Endpoint, this, context);
+        var (service, system) = ActorSystemTarget.Check(target, context, "SERVICE");
+        return new AkkaDiscoveryResolver(Akka.Discovery.Discovery.Get(system).Default, service, this, context);
     }
 
     public string GetDefaultAuthority(ChannelTarget target)

@@ -109,7 +109,7 @@ public sealed class AkkaClusterResolverTests : Akka.TestKit.Xunit2.TestKit, IAsy
         var factory = new AkkaClusterResolverFactory();
         var context = new ResolverContext(TimeProvider.System, NullLogger.Instance, _ => { }, _ => { }) { System = Sys };
         Assert.Contains("no authority", Assert.Throws<ArgumentException>(() => factory.Create(ChannelTarget.Parse("akka-cluster://x/greeter"), context)).Message);
-        Assert.Contains("one cluster role", Assert.Throws<ArgumentException>(() => factory.Create(ChannelTarget.Parse("akka-cluster:///"), context)).Message);
+        Assert.Contains("names one role", Assert.Throws<ArgumentException>(() => factory.Create(ChannelTarget.Parse("akka-cluster:///"), context)).Message);
         Assert.Contains("inside an ActorSystem", Assert.Throws<ArgumentException>(() => factory.Create(ChannelTarget.Parse("akka-cluster:///greeter"), new ResolverContext(TimeProvider.System, NullLogger.Instance, _ => { }, _ => { }))).Message);
         using var local = ActorSystem.Create("local");
         Assert.Contains("not a cluster member", Assert.Throws<ArgumentException>(() => factory.Create(ChannelTarget.Parse("akka-cluster:///greeter"), new ResolverContext(TimeProvider.System, NullLogger.Instance, _ => { }, _ => { }) { System = local })).Message);

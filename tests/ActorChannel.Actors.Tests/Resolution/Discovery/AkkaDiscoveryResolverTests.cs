@@ -73,7 +73,7 @@ public sealed class AkkaDiscoveryResolverTests(ITestOutputHelper output) : Chann
     {
         var factory = new AkkaDiscoveryResolverFactory();
         Assert.Contains("no authority", Assert.Throws<ArgumentException>(() => factory.Create(ChannelTarget.Parse("akka-discovery://x/greeter"), Context())).Message);
-        Assert.Contains("one service", Assert.Throws<ArgumentException>(() => factory.Create(ChannelTarget.Parse("akka-discovery:///"), Context())).Message);
+        Assert.Contains("names one service", Assert.Throws<ArgumentException>(() => factory.Create(ChannelTarget.Parse("akka-discovery:///"), Context())).Message);
         Assert.Contains("inside an ActorSystem", Assert.Throws<ArgumentException>(() => factory.Create(ChannelTarget.Parse("akka-discovery:///greeter"), new ResolverContext(TimeProvider.System, NullLogger.Instance, _ => { }, _ => { }))).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new AkkaDiscoveryResolverFactory(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(1)));
         Assert.Throws<ArgumentOutOfRangeException>(() => new AkkaDiscoveryResolverFactory(Refresh, TimeSpan.Zero, TimeSpan.Zero));
