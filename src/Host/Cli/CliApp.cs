@@ -84,6 +84,8 @@ public static class CliApp
             BenchCommand.Create(io),
             WatchCommand.Create(io),
             SampleCommand.Create(io),
+            ClusterCommand.Create(io),
+            ClusterCommand.CreateNode(io),
         };
         root.SetAction((parse, ct) =>
         {

@@ -77,7 +77,7 @@ public static class DemoRunner
     /// <summary>Which backend the demo kills: the middle one, so the table shows traffic moving to both sides.</summary>
     public static int VictimIndex(int backends) => backends / 2;
 
-    private static async Task TrafficAsync(GreeterClient client, DemoScoreboard board, DemoOptions options, TimeProvider time, CancellationToken stop)
+    internal static async Task TrafficAsync(GreeterClient client, DemoScoreboard board, DemoOptions options, TimeProvider time, CancellationToken stop)
     {
         var pending = new List<Task>();
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / options.CallsPerSecond), time);
@@ -115,7 +115,7 @@ public static class DemoRunner
         }
     }
 
-    private static async Task WatchStateAsync(ManagedChannel channel, DemoScoreboard board, CancellationToken stop)
+    internal static async Task WatchStateAsync(ManagedChannel channel, DemoScoreboard board, CancellationToken stop)
     {
         var state = channel.State;
         board.OnChannelState(state);
@@ -166,7 +166,7 @@ public static class DemoRunner
         }
     }
 
-    private static async Task PlainStatusAsync(DemoScoreboard board, DemoOptions options, ILogger log, TimeProvider time, CancellationToken stop)
+    internal static async Task PlainStatusAsync(DemoScoreboard board, DemoOptions options, ILogger log, TimeProvider time, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(options.StatusInterval, time);
         try
@@ -184,7 +184,7 @@ public static class DemoRunner
         }
     }
 
-    private static void Feed(DemoScoreboard? board, LogEvent e, string line)
+    internal static void Feed(DemoScoreboard? board, LogEvent e, string line)
     {
         if (board is not null)
         {

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using ActorChannel.Client;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Host.Cli;
@@ -5,7 +7,11 @@ using ActorChannel.Host.Cli;
 namespace ActorChannel.Host.Demo;
 
 /// <summary>One subchannel row as the views draw it.</summary>
-public sealed record SubchannelRow(string Backend, string Address, long? SubchannelId, ConnectivityState State, long Calls, string LastTransition, TimeSpan? LastTransitionAt, bool BackendUp);
+public sealed record SubchannelRow(string Backend, string Address, long? SubchannelId, ConnectivityState State, long Calls, string LastTransition, TimeSpan? LastTransitionAt, bool BackendUp)
+{
+    /// <summary>The backend's cluster membership (the cluster demo), empty when there is no cluster.</summary>
+    public string Member { get; init; } = "";
+}
 
 /// <summary>Everything a view needs at one instant.</summary>
 public sealed record DemoSnapshot(TimeSpan Elapsed, ConnectivityState ChannelState, long Ok, long Failed, IReadOnlyList<SubchannelRow> Rows, IReadOnlyList<string> RecentEvents);
@@ -22,6 +28,8 @@ public sealed class DemoScoreboard(IReadOnlyList<string> names, IReadOnlyList<st
     private readonly Dictionary<string, SubchannelRow> _rows = addresses
         .Select((a, i) => new SubchannelRow(names[i], a, null, ConnectivityState.Idle, 0, "-", null, true))
         .ToDictionary(r => r.Address, StringComparer.Ordinal);
+
+    private readonly List<string> _order = addresses.ToList();
 
     private readonly Queue<string> _events = new();
     private ConnectivityState _channelState = ConnectivityState.Idle;
@@ -48,11 +56,26 @@ public sealed class DemoScoreboard(IReadOnlyList<string> names, IReadOnlyList<st
         }
     }
 
+    /// <summary>Stopwatch timestamps of each address's first transition out of READY (when calls stopped going to it).</summary>
+    public ConcurrentDictionary<string, long> LeftReadyAt { get; } = new(StringComparer.Ordinal);
+
     public void OnTransition(SubchannelTransition t)
     {
         var address = t.Address.ToString();
+        if (t.From == ConnectivityState.Ready)
+        {
+            LeftReadyAt.TryAdd(address, Stopwatch.GetTimestamp());
+        }
+
         lock (_gate)
         {
+            // A backend the channel found before the demo named it (a member that just joined) gets its row now.
+            if (!_rows.ContainsKey(address))
+            {
+                _rows[address] = new SubchannelRow(address, address, null, ConnectivityState.Idle, 0, "-", null, true);
+                _order.Add(address);
+            }
+
             if (_rows.TryGetValue(address, out var row))
             {
                 _rows[address] = row with
@@ -71,6 +94,34 @@ public sealed class DemoScoreboard(IReadOnlyList<string> names, IReadOnlyList<st
         lock (_gate)
         {
             _channelState = state;
+        }
+    }
+
+    /// <summary>A backend that appeared after the start (a cluster member that joined).</summary>
+    public void AddBackend(string name, string address)
+    {
+        lock (_gate)
+        {
+            if (_rows.TryGetValue(address, out var row))
+            {
+                _rows[address] = row with { Backend = name };
+            }
+            else
+            {
+                _rows[address] = new SubchannelRow(name, address, null, ConnectivityState.Idle, 0, "-", null, true);
+                _order.Add(address);
+            }
+        }
+    }
+
+    public void OnMembership(string address, string member)
+    {
+        lock (_gate)
+        {
+            if (_rows.TryGetValue(address, out var row))
+            {
+                _rows[address] = row with { Member = member };
+            }
         }
     }
 
@@ -112,7 +163,7 @@ public sealed class DemoScoreboard(IReadOnlyList<string> names, IReadOnlyList<st
     {
         lock (_gate)
         {
-            var rows = addresses.Select(a => _rows[a] with { Calls = Tally.Of(a) }).ToArray();
+            var rows = _order.Select(a => _rows[a] with { Calls = Tally.Of(a) }).ToArray();
             return new DemoSnapshot(Elapsed, _channelState, Ok, Failed, rows, _events.ToArray());
         }
     }

@@ -51,10 +51,17 @@ public static class LiveTableView
         table.AddColumn(new TableColumn("calls served").RightAligned());
         table.AddColumn(new TableColumn("calls/s").RightAligned());
         table.AddColumn("last transition");
+        var cluster = s.Rows.Any(r => r.Member.Length > 0);
+        if (cluster)
+        {
+            table.AddColumn("cluster member");
+        }
+
         foreach (var row in s.Rows)
         {
             var rate = rates.Rate(row.Address, row.Calls, s.Elapsed);
-            table.AddRow(
+            var cells = new List<IRenderable>
+            {
                 new Markup(row.SubchannelId is { } id ? id.ToString(CultureInfo.InvariantCulture) : "-"),
                 new Markup(Markup.Escape(row.Backend) + (row.BackendUp ? "" : " [red](down)[/]")),
                 new Markup(Markup.Escape(row.Address)),
@@ -63,7 +70,14 @@ public static class LiveTableView
                 new Markup(rate.ToString("0", CultureInfo.InvariantCulture)),
                 new Markup(row.LastTransitionAt is { } at
                     ? string.Create(CultureInfo.InvariantCulture, $"[grey]{at.TotalSeconds:0.0}s[/] {Markup.Escape(TransitionText(row.LastTransition))}")
-                    : "-"));
+                    : "-"),
+            };
+            if (cluster)
+            {
+                cells.Add(new Markup(Markup.Escape(row.Member.Length > 0 ? row.Member : "-")));
+            }
+
+            table.AddRow(cells);
         }
 
         var events = s.RecentEvents.Count == 0

@@ -32,7 +32,17 @@ public static class HostLogging
         .MinimumLevel.Is(minimum)
         .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
         .MinimumLevel.Override("System", LogEventLevel.Warning)
+
+        // Akka.Remote reports every node that goes away with a stack trace (as an error, and inside a warning that
+        // the address is gated), even one the cluster demo killed on purpose; the cluster's own lines (unreachable,
+        // removed) already say what happened.
+        .Filter.ByExcluding(IsRemotingDisassociation)
         .Enrich.FromLogContext();
+
+    private static bool IsRemotingDisassociation(LogEvent e) =>
+        e.Exception?.GetType().FullName == "Akka.Remote.EndpointDisassociatedException"
+        || e.MessageTemplate.Text.Contains("EndpointDisassociatedException", StringComparison.Ordinal)
+        || e.Properties.Values.Any(v => v.ToString().Contains("EndpointDisassociatedException", StringComparison.Ordinal));
 
     public static Serilog.ILogger CreateSerilog(LogTarget target)
     {
