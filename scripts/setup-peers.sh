@@ -11,6 +11,7 @@ need_apt=()
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 command -v etcd >/dev/null 2>&1 || need_apt+=(etcd-server)
+command -v dnsmasq >/dev/null 2>&1 || need_apt+=(dnsmasq-base)
 if [ ${#need_apt[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null

@@ -138,7 +138,8 @@ public class DnsResolverTests
     }
 
     [Theory]
-    [InlineData("dns://8.8.8.8/example.com", "authority '8.8.8.8' would name a DNS server")]
+    [InlineData("dns://dns.example/example.com", "the authority 'dns.example' names the DNS server to ask, which must be an IP address")]
+    [InlineData("dns:///_grpc._tcp.example.com:50051", "'_grpc._tcp.example.com' is an SRV name, whose records give the ports")]
     [InlineData("dns:///", "dns needs a host")]
     [InlineData("dns:", "dns needs a host")]
     [InlineData("dns:///localhost:99999", "port '99999'")]

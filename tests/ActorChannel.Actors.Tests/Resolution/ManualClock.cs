@@ -8,6 +8,18 @@ internal sealed class ManualClock : TimeProvider
 
     public override DateTimeOffset GetUtcNow() => _now;
 
+    /// <summary>When the earliest armed timer fires, if any is armed.</summary>
+    public DateTimeOffset? NextDue
+    {
+        get
+        {
+            lock (_timers)
+            {
+                return _timers.Where(t => t.DueAt is not null).Select(t => t.DueAt).Min();
+            }
+        }
+    }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new Timer(this, callback, state);

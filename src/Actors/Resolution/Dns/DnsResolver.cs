@@ -1,0 +1,334 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using ActorChannel.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace ActorChannel.Resolution;
+
+/// <summary>
+/// One dns target. A host is looked up as A and AAAA records through DnsClient (asking the server the target
+/// names, or the machine's), except localhost and names in the hosts file, which only the OS resolver knows. A
+/// name like <c>_grpc._tcp.host</c> is read as SRV records. With the option on, the TXT record
+/// <c>_grpc_config.host</c> gives the service config. After each answer a timer on the context's clock looks
+/// again when the smallest TTL runs out (not sooner than the floor) and pushes what changed.
+/// </summary>
+/// <remarks>
+/// A failed lookup throws (the resolver actor reports it and retries with backoff) or, from the TTL timer, is
+/// pushed as an error; either way the channel keeps the addresses it had. A bad TXT config keeps the last good
+/// config this resolver sent and is pushed as an error, so it never disturbs a working channel.
+/// </remarks>
+internal sealed class DnsResolver : IResolver
+{
+    private readonly DnsName _name;
+    private readonly DnsResolverOptions _options;
+    private readonly DnsQueries _queries;
+    private readonly Func<string, CancellationToken, Task<IPAddress[]>> _osLookup;
+    private readonly Func<string, bool> _isOsName;
+    private readonly ResolverContext _context;
+
+    // One lookup at a time, whether the actor asked or the TTL timer fired.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly Lock _timerLock = new();
+    private ITimer? _refresh;
+    private ResolutionResult? _last;
+    private string? _lastGoodConfig;
+
+    public DnsResolver(
+        DnsName name,
+        DnsResolverOptions options,
+        DnsQueries queries,
+        Func<string, CancellationToken, Task<IPAddress[]>> osLookup,
+        Func<string, bool> isOsName,
+        ResolverContext context)
+    {
+        _name = name;
+        _options = options;
+        _queries = queries;
+        _osLookup = osLookup;
+        _isOsName = isOsName;
+        _context = context;
+    }
+
+    public TimeSpan MinResolveInterval => _options.MinResolveInterval;
+
+    public async Task<ResolutionResult> ResolveAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
+        await _gate.WaitAsync(linked.Token).ConfigureAwait(false);
+        try
+        {
+            var (result, ttl) = await LookupWithTimeoutAsync(linked.Token).ConfigureAwait(false);
+            _last = result;
+            ArmRefresh(ttl);
+            return result;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        lock (_timerLock)
+        {
+            _disposed.Cancel();
+            _refresh?.Dispose();
+            _refresh = null;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void ArmRefresh(TimeSpan? ttl)
+    {
+        var floor = _options.TtlRefreshFloor;
+        if (floor == TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var delay = ttl is { } t && t > floor ? t : floor;
+        lock (_timerLock)
+        {
+            _refresh?.Dispose();
+            _refresh = _disposed.IsCancellationRequested
+                ? null
+                : _context.TimeProvider.CreateTimer(static state => ((DnsResolver)state!).Refresh(), this, delay, Timeout.InfiniteTimeSpan);
+        }
+
+        _context.Logger.LogDebug("dns: looking up {Name} again in {Delay} (smallest TTL {Ttl})", _name.Host, delay, ttl);
+    }
+
+    private void Refresh() => _ = RefreshAsync();
+
+    private async Task RefreshAsync()
+    {
+        try
+        {
+            await _gate.WaitAsync(_disposed.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            var (result, ttl) = await LookupWithTimeoutAsync(_disposed.Token).ConfigureAwait(false);
+            ArmRefresh(ttl);
+            if (_last is { } last && Same(last, result))
+            {
+                _context.Logger.LogDebug("dns: {Name} unchanged at TTL expiry", _name.Host);
+                return;
+            }
+
+            _last = result;
+            _context.Logger.LogInformation("dns: {Name} changed at TTL expiry: {Addresses}", _name.Host, string.Join<TransportAddress>(", ", result.Addresses));
+            _context.OnUpdate(result);
+        }
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // The channel keeps what it has; look again after the floor rather than give up on refreshing.
+            ArmRefresh(null);
+            _context.OnError(e);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<(ResolutionResult Result, TimeSpan? Ttl)> LookupWithTimeoutAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(_options.LookupTimeout, _context.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            // WaitAsync: a lookup that ignores its token still cannot outlive the timeout or the caller.
+            return await LookupAsync(linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
+        {
+            throw new NameResolutionException($"dns: looking up '{_name.Host}' timed out after {_options.LookupTimeout.TotalSeconds:0.###} s");
+        }
+    }
+
+    private async Task<(ResolutionResult Result, TimeSpan? Ttl)> LookupAsync(CancellationToken cancellationToken)
+    {
+        var (addresses, ttl) = _name.IsSrv
+            ? await SrvAddressesAsync(cancellationToken).ConfigureAwait(false)
+            : await HostAddressesAsync(_name.Host, _name.Port, cancellationToken).ConfigureAwait(false);
+        var (config, configTtl) = await ServiceConfigAsync(cancellationToken).ConfigureAwait(false);
+        _context.Logger.LogDebug("dns: {Name} resolved to {Count} addresses: {Addresses}", _name.Host, addresses.Count, string.Join<TransportAddress>(", ", addresses));
+        return (new ResolutionResult(addresses, config), DnsRecords<string>.Min(ttl, configTtl));
+    }
+
+    private async Task<(IReadOnlyList<TransportAddress> Addresses, TimeSpan? Ttl)> HostAddressesAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        var (ips, ttl) = await IpsAsync(host, cancellationToken).ConfigureAwait(false);
+        if (ips.Count == 0)
+        {
+            throw new NameResolutionException($"dns: '{host}' resolved to no address");
+        }
+
+        return (ips.Select(ip => new TransportAddress(new IPEndPoint(ip, port))).ToArray(), ttl);
+    }
+
+    private async Task<(IReadOnlyList<IPAddress> Ips, TimeSpan? Ttl)> IpsAsync(string host, CancellationToken cancellationToken)
+    {
+        if (IpLiteral.TryParse(host, out var literal))
+        {
+            return ([literal], null);
+        }
+
+        if (!_name.HasServer && _isOsName(host))
+        {
+            try
+            {
+                return (await _osLookup(host, cancellationToken).ConfigureAwait(false), null);
+            }
+            catch (SocketException e)
+            {
+                throw new NameResolutionException($"dns: looking up '{host}' failed: {e.Message} ({e.SocketErrorCode})", e);
+            }
+        }
+
+        var records = await _queries.AddressesAsync(host, cancellationToken).ConfigureAwait(false);
+        if (!records.NameExists)
+        {
+            throw new NameResolutionException($"dns: '{host}' does not exist (NXDOMAIN from {_queries.Server})");
+        }
+
+        if (records.Records.Count == 0)
+        {
+            throw new NameResolutionException($"dns: '{host}' has no A or AAAA records at {_queries.Server}");
+        }
+
+        return (records.Records, records.MinTtl);
+    }
+
+    /// <summary>SRV targets in priority order (lower first), heavier first within a priority; weights kept as attributes.</summary>
+    private async Task<(IReadOnlyList<TransportAddress> Addresses, TimeSpan? Ttl)> SrvAddressesAsync(CancellationToken cancellationToken)
+    {
+        var srv = await _queries.SrvAsync(_name.Host, cancellationToken).ConfigureAwait(false);
+        if (!srv.NameExists)
+        {
+            throw new NameResolutionException($"dns: '{_name.Host}' does not exist (NXDOMAIN from {_queries.Server})");
+        }
+
+        if (srv.Records.Count == 0)
+        {
+            throw new NameResolutionException($"dns: '{_name.Host}' has no SRV records at {_queries.Server}");
+        }
+
+        var ordered = srv.Records.OrderBy(r => r.Priority).ThenByDescending(r => r.Weight).ToArray();
+        var lookups = ordered.Select(r => r.Host).Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(h => h, h => TryIpsAsync(h, cancellationToken), StringComparer.OrdinalIgnoreCase);
+        await Task.WhenAll(lookups.Values).ConfigureAwait(false);
+
+        var ttl = srv.MinTtl;
+        var addresses = new List<TransportAddress>();
+        var seen = new HashSet<TransportAddress>();
+        var failures = new List<string>();
+        foreach (var record in ordered)
+        {
+            var (ips, ipTtl, error) = lookups[record.Host].Result;
+            if (error is not null)
+            {
+                failures.Add(error);
+                continue;
+            }
+
+            ttl = DnsRecords<string>.Min(ttl, ipTtl);
+            foreach (var ip in ips)
+            {
+                var address = new TransportAddress(new IPEndPoint(ip, record.Port))
+                    .WithAttribute(DnsAddressAttributes.SrvPriority, record.Priority.ToString(CultureInfo.InvariantCulture))
+                    .WithAttribute(DnsAddressAttributes.SrvWeight, record.Weight.ToString(CultureInfo.InvariantCulture))
+                    .WithAttribute(DnsAddressAttributes.SrvTarget, record.Host);
+                if (seen.Add(address))
+                {
+                    addresses.Add(address);
+                }
+            }
+        }
+
+        foreach (var failure in failures.Distinct())
+        {
+            _context.Logger.LogWarning("dns: an SRV target of {Name} is skipped: {Error}", _name.Host, failure);
+        }
+
+        if (addresses.Count == 0)
+        {
+            throw new NameResolutionException($"dns: no SRV target of '{_name.Host}' has an address ({string.Join("; ", failures.Distinct())})");
+        }
+
+        return (addresses, ttl);
+    }
+
+    // One target's failure must not lose the others: it is logged and skipped.
+    private async Task<(IReadOnlyList<IPAddress> Ips, TimeSpan? Ttl, string? Error)> TryIpsAsync(string host, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (ips, ttl) = await IpsAsync(host, cancellationToken).ConfigureAwait(false);
+            return (ips, ttl, null);
+        }
+        catch (NameResolutionException e)
+        {
+            return ([], null, e.Message);
+        }
+    }
+
+    private async Task<(string? Config, TimeSpan? Ttl)> ServiceConfigAsync(CancellationToken cancellationToken)
+    {
+        if (!_options.EnableServiceConfig || (!_name.HasServer && _isOsName(_name.ConfigHost)))
+        {
+            return (null, null);
+        }
+
+        var name = "_grpc_config." + _name.ConfigHost;
+        try
+        {
+            var txt = await _queries.TxtAsync(name, cancellationToken).ConfigureAwait(false);
+            var configs = txt.Records.Where(r => r.StartsWith(GrpcConfigTxt.Prefix, StringComparison.Ordinal)).ToArray();
+            if (configs.Length > 1)
+            {
+                throw new FormatException($"there are {configs.Length} records starting with '{GrpcConfigTxt.Prefix}', not one");
+            }
+
+            // No record: no config from DNS, so the channel goes back to its default (the spec's rule).
+            _lastGoodConfig = configs.Length == 0 ? null : GrpcConfigTxt.Select(configs[0], Dns.GetHostName(), Random.Shared.Next(100));
+            return (_lastGoodConfig, txt.MinTtl);
+        }
+        catch (FormatException e)
+        {
+            KeepConfig(new NameResolutionException($"dns: the TXT record {name} is no valid grpc_config: {e.Message}; keeping the current service config", e));
+        }
+        catch (NameResolutionException e)
+        {
+            KeepConfig(new NameResolutionException($"{e.Message}; keeping the current service config", e));
+        }
+
+        return (_lastGoodConfig, null);
+    }
+
+    private void KeepConfig(NameResolutionException error)
+    {
+        _context.Logger.LogWarning("dns: {Error}", error.Message);
+        _context.OnError(error);
+    }
+
+    private static bool Same(ResolutionResult a, ResolutionResult b) =>
+        a.ServiceConfigJson == b.ServiceConfigJson
+        && a.Addresses.Count == b.Addresses.Count
+        && a.Addresses.Zip(b.Addresses).All(p => p.First.Equals(p.Second) && p.First.Attributes.Count == p.Second.Attributes.Count
+            && p.First.Attributes.All(kv => p.Second.Attributes.TryGetValue(kv.Key, out var v) && v == kv.Value));
+}
