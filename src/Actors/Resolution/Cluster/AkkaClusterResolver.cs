@@ -23,6 +23,9 @@ internal sealed class AkkaClusterResolver : IResolver
 
     private static long s_next;
 
+    /// <summary>The actor that follows the cluster (tests tell it reachability events the network cannot easily make).</summary>
+    internal IActorRef MembersActor => _members;
+
     /// <summary>Membership is pushed as it changes: ResolveNow has nothing to ask for.</summary>
     public TimeSpan MinResolveInterval => TimeSpan.Zero;
 

@@ -83,6 +83,23 @@ public sealed class AkkaClusterResolverTests : Akka.TestKit.Xunit2.TestKit, IAsy
     }
 
     [Fact]
+    public async Task An_unreachable_member_is_dropped_at_once_and_back_when_reachable_again()
+    {
+        await using var resolver = Resolve();
+        var first = (await resolver.ResolveAsync(CancellationToken.None)).Addresses;
+        AwaitAssert(() => Assert.Equal(2, Latest(first).Count), Membership);
+
+        // The failure detector's two verdicts on a live member, as the cluster would publish them: a network that
+        // drops one member's heartbeats for a while and then heals is not something loopback can do.
+        var member = Akka.Cluster.Cluster.Get(Sys).State.Members.Single(m => m.Roles.Contains(GrpcEndpointRole.For("127.0.0.1", 5002)));
+        var follower = ((AkkaClusterResolver)resolver).MembersActor;
+        follower.Tell(new Akka.Cluster.ClusterEvent.UnreachableMember(member));
+        AwaitAssert(() => Assert.Equal([Endpoint(5001)], Latest(first)), TimeSpan.FromSeconds(3));
+        follower.Tell(new Akka.Cluster.ClusterEvent.ReachableMember(member));
+        AwaitAssert(() => Assert.Equal([Endpoint(5001), Endpoint(5002)], Latest(first)), TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
     public async Task A_member_that_leaves_gracefully_is_dropped()
     {
         await using var resolver = Resolve();
