@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using ActorChannel.Client.Logging;
 using ActorChannel.Client.Actors;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Client.Protocol;
@@ -248,7 +249,7 @@ public sealed class ManagedChannel : CallInvoker, IAsyncDisposable
         var resolver = ok.ResolverFactory.Create(ok.Target, new ResolverContext(time, logger, sink.Update, sink.Error) { System = system });
         var actor = spawn(ChannelActor.Props(runtime, resolver, sink, ok.DefaultConfig));
         runtime.ActorStarted(actor);
-        logger.LogInformation("Channel {ChannelId}: dialled {Target} ({Scheme} resolver)", runtime.ChannelId, target, ok.Target.Scheme);
+        ChannelLog.Dialled(logger, runtime.ChannelId, target, ok.Target.Scheme);
         return new ManagedChannel(target, runtime, actor, system, sharedSystem);
     }
 }

@@ -1,3 +1,4 @@
+using ActorChannel.Client.Logging;
 using ActorChannel.Client.Balancing;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Client.Picking;
@@ -130,7 +131,7 @@ internal sealed class BalancerActor : ChannelActorBase, IBalancerHelper
 
     protected override void PreRestart(Exception reason, object message)
     {
-        _runtime.Logger.LogError(reason, "Channel {ChannelId}: the balancer failed and restarts", _runtime.ChannelId);
+        ChannelLog.BalancerRestarting(_runtime.Logger, reason, _runtime.ChannelId);
 
         // Akka's own: stop every subchannel, then PostStop (which takes their handles off the channel's list).
         base.PreRestart(reason, message);
@@ -151,7 +152,7 @@ internal sealed class BalancerActor : ChannelActorBase, IBalancerHelper
     {
         if (_policy is not null)
         {
-            _runtime.Logger.LogInformation("Channel {ChannelId}: load-balancing policy {From} -> {To}", _runtime.ChannelId, _policyName, name);
+            ChannelLog.PolicySwitched(_runtime.Logger, _runtime.ChannelId, _policyName, name);
             _policy.Shutdown();
         }
 

@@ -1,3 +1,4 @@
+using ActorChannel.Client.Logging;
 using ActorChannel.Client.Balancing;
 using ActorChannel.Client.Config;
 using ActorChannel.Client.Connectivity;
@@ -64,7 +65,7 @@ internal sealed class ChannelActor : ChannelActorBase
     /// </summary>
     protected override void PreRestart(Exception reason, object message)
     {
-        _runtime.Logger.LogError(reason, "Channel {ChannelId}: the channel actor failed and restarts", _runtime.ChannelId);
+        ChannelLog.ChannelRestarting(_runtime.Logger, reason, _runtime.ChannelId);
         _runtime.Slot.Publish(new QueuePicker("channel restarted"));
         foreach (var child in Context.GetChildren())
         {
@@ -148,7 +149,7 @@ internal sealed class ChannelActor : ChannelActorBase
             case ChildStopped stopped:
                 // Supervision gave up on it (it kept failing, or could not start): without it the channel cannot
                 // work, so calls fail now, naming why, instead of waiting on an actor that is gone.
-                _runtime.Logger.LogError("Channel {ChannelId}: its {Child} stopped after repeated failures; calls fail until the channel is dialled again", _runtime.ChannelId, stopped.Child);
+                ChannelLog.ChildStopped(_runtime.Logger, _runtime.ChannelId, stopped.Child);
                 _runtime.Slot.Publish(new FailurePicker(new ActorChannel.Transport.Status(ActorChannel.Transport.StatusCode.Unavailable, $"the channel's {stopped.Child} stopped after repeated failures")));
                 SetState(ConnectivityState.TransientFailure, stopped.Child + " stopped");
                 break;
@@ -198,9 +199,7 @@ internal sealed class ChannelActor : ChannelActorBase
         }
 
         var kept = _lastGoodConfig ?? _defaultConfig;
-        _runtime.Logger.LogWarning(
-            "Channel {ChannelId}: the resolver's service config was rejected ({Error}); keeping the last good one (policy {Policy})",
-            _runtime.ChannelId, error, kept.LoadBalancingPolicy ?? Policies.PickFirst);
+        ChannelLog.ServiceConfigRejected(_runtime.Logger, _runtime.ChannelId, error, kept.LoadBalancingPolicy ?? Policies.PickFirst);
         return kept;
     }
 
@@ -213,7 +212,7 @@ internal sealed class ChannelActor : ChannelActorBase
         }
 
         _runtime.PreviousState = old;
-        _runtime.Logger.LogInformation("Channel {ChannelId}: {From} -> {To} ({Reason})", _runtime.ChannelId, old.ToSpecName(), state.ToSpecName(), reason);
+        ChannelLog.ChannelTransition(_runtime.Logger, _runtime.ChannelId, old.ToSpecName(), state.ToSpecName(), reason);
         if (_stateSubscribers.Count == 0)
         {
             return;

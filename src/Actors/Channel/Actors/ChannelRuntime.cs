@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ActorChannel.Client.Logging;
 using ActorChannel.Client.Backoff;
 using ActorChannel.Client.Calls;
 using ActorChannel.Client.Connectivity;
@@ -200,7 +201,7 @@ internal sealed class ChannelRuntime
             }
             catch (Exception e)
             {
-                Logger.LogDebug(e, "Channel {ChannelId}: a draining transport failed to close", ChannelId);
+                ChannelLog.TransportCloseFailed(Logger, e, ChannelId);
             }
         }
     }
@@ -215,7 +216,7 @@ internal sealed class ChannelRuntime
             }
             catch (Exception e)
             {
-                Logger.LogDebug(e, "Channel {ChannelId}: a transport failed while closing", ChannelId);
+                ChannelLog.TransportCloseFailed(Logger, e, ChannelId);
             }
         }
     }

@@ -1,3 +1,4 @@
+using ActorChannel.Client.Logging;
 using ActorChannel.Client.Protocol;
 using ActorChannel.Resolution;
 using Akka.Actor;
@@ -187,7 +188,7 @@ internal sealed class ResolverActor : ChannelActorBase, IWithTimers
 
     private void ReportError(Exception error)
     {
-        _runtime.Logger.LogWarning("Channel {ChannelId}: resolver error: {Error}", _runtime.ChannelId, error.Message);
+        ChannelLog.ResolverError(_runtime.Logger, _runtime.ChannelId, error.Message);
         _channel.Tell(new ChannelMessage.ResolverError(error.Message));
     }
 }

@@ -1,3 +1,4 @@
+using ActorChannel.Client.Logging;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Client.Picking;
 using ActorChannel.Client.Protocol;
@@ -338,9 +339,7 @@ internal sealed class SubchannelActor : ChannelActorBase, IWithTimers
         var from = _state;
         if (!ConnectivityTransitions.IsAllowed(from, to))
         {
-            _runtime.Logger.LogError(
-                "Subchannel {ChannelId}/{SubchannelId} {Address}: refused transition {From} -> {To} ({Reason})",
-                _runtime.ChannelId, _handle.Id, _handle.Address, from.ToSpecName(), to.ToSpecName(), reason);
+            ChannelLog.RefusedTransition(_runtime.Logger, _runtime.ChannelId, _handle.Id, _handle.Address, from.ToSpecName(), to.ToSpecName(), reason);
             return;
         }
 
@@ -354,9 +353,7 @@ internal sealed class SubchannelActor : ChannelActorBase, IWithTimers
             _ => Stopped,
         });
         _handle.Publish(to, to == ConnectivityState.Ready ? _transport : null);
-        _runtime.Logger.LogInformation(
-            "Subchannel {ChannelId}/{SubchannelId} {Address}: {From} -> {To} ({Reason})",
-            _runtime.ChannelId, _handle.Id, _handle.Address, from.ToSpecName(), to.ToSpecName(), reason);
+        ChannelLog.SubchannelTransition(_runtime.Logger, _runtime.ChannelId, _handle.Id, _handle.Address, from.ToSpecName(), to.ToSpecName(), reason);
         _runtime.ReportTransition(_handle.Id, _handle.Address, from, to, reason);
         if (notifyBalancer)
         {
@@ -387,7 +384,7 @@ internal sealed class SubchannelActor : ChannelActorBase, IWithTimers
         }
         catch (Exception e)
         {
-            _runtime.Logger.LogDebug(e, "Subchannel {ChannelId}/{SubchannelId}: closing the transport failed", _runtime.ChannelId, _handle.Id);
+            ChannelLog.CloseFailed(_runtime.Logger, e, _runtime.ChannelId, _handle.Id);
         }
     }
 
