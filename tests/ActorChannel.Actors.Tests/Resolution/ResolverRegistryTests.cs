@@ -44,7 +44,7 @@ public class ResolverRegistryTests
     public void Default_holds_the_built_in_schemes()
     {
         Assert.Equal(
-            ["dns", "ipv4", "ipv6", "passthrough", "unix", "unix-abstract"],
+            ["dns", "etcd", "ipv4", "ipv6", "passthrough", "unix", "unix-abstract"],
             ResolverRegistry.CreateDefault().Schemes.Order(StringComparer.Ordinal));
         foreach (var scheme in new[] { "dns", "passthrough", "ipv4", "ipv6", "unix", "unix-abstract" })
         {
