@@ -26,16 +26,23 @@ public sealed class EtcdResolverTests : IAsyncLifetime
         _client = new EtcdClient(_etcd.Url, configureChannelOptions: o => o.Credentials = Grpc.Core.ChannelCredentials.Insecure);
     }
 
+    // The servers stop whatever else fails here: a leaked etcd would outlive the test run.
     public async Task DisposeAsync()
     {
-        foreach (var owned in _owned)
+        try
         {
-            await owned.DisposeAsync();
-        }
+            foreach (var owned in _owned)
+            {
+                await owned.DisposeAsync();
+            }
 
-        _client.Dispose();
-        await _proxy.DisposeAsync();
-        await _etcd.DisposeAsync();
+            _client.Dispose();
+            await _proxy.DisposeAsync();
+        }
+        finally
+        {
+            await _etcd.DisposeAsync();
+        }
     }
 
     private IResolver Create(PushProbe probe)
