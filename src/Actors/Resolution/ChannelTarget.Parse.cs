@@ -192,9 +192,10 @@ public sealed partial record ChannelTarget
         var decoded = TargetSyntax.PercentDecode(target, authority, "authority");
         var at = decoded.LastIndexOf('@');
         var hostPort = at < 0 ? decoded : decoded[(at + 1)..];
-        if (hostPort.Length > 0)
+        // A comma list names several servers (etcd://a:2379,b:2379/...): each must be a host[:port].
+        foreach (var member in hostPort.Length == 0 ? [] : hostPort.Split(','))
         {
-            HostPort.Split(target, hostPort, $"the authority '{authority}'");
+            HostPort.Split(target, member, $"the authority '{authority}'");
         }
     }
 }

@@ -22,7 +22,7 @@ public sealed class ResolverRegistry
         }
     }
 
-    /// <summary>The process-wide registry: dns, passthrough, ipv4, ipv6, unix, unix-abstract, and whatever is registered.</summary>
+    /// <summary>The process-wide registry: dns, passthrough, ipv4, ipv6, unix, unix-abstract, etcd, and whatever is registered.</summary>
     public static ResolverRegistry Default { get; } = CreateDefault();
 
     /// <summary>A new registry with the built-in schemes only.</summary>
@@ -34,7 +34,8 @@ public sealed class ResolverRegistry
         new UnixResolverFactory(),
         new UnixAbstractResolverFactory(),
         new Cluster.AkkaClusterResolverFactory(),
-        new Discovery.AkkaDiscoveryResolverFactory());
+        new Discovery.AkkaDiscoveryResolverFactory(),
+        new Etcd.EtcdResolverFactory());
 
     /// <summary>The registered schemes.</summary>
     public IReadOnlyCollection<string> Schemes => Volatile.Read(ref _factories).Keys.ToArray();

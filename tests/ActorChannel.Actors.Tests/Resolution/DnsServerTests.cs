@@ -20,14 +20,20 @@ public sealed class DnsServerTests : IAsyncLifetime
         _dns = await Dnsmasq.StartAsync(ttl: 60, [.. Dnsmasq.Host("greeter.test", "127.0.0.1", "127.0.0.2"), B1, B2]);
     }
 
+    // dnsmasq stops whatever else fails here.
     public async Task DisposeAsync()
     {
-        foreach (var owned in _owned)
+        try
         {
-            await owned.DisposeAsync();
+            foreach (var owned in _owned)
+            {
+                await owned.DisposeAsync();
+            }
         }
-
-        await _dns.DisposeAsync();
+        finally
+        {
+            await _dns.DisposeAsync();
+        }
     }
 
     private IResolver Create(string endpoint, PushProbe probe, DnsResolverOptions? options = null)

@@ -1,6 +1,7 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using ActorChannel.Resolution;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace ActorChannel.Actors.Tests.Resolution;
 
@@ -17,12 +18,15 @@ internal sealed class PushProbe
     {
         Context = new ResolverContext(
             timeProvider ?? TimeProvider.System,
-            NullLogger.Instance,
+            new RecordingLogger(Logged),
             r => _updates.Writer.TryWrite(r),
             e => _errors.Writer.TryWrite(e));
     }
 
     public ResolverContext Context { get; }
+
+    /// <summary>Every line the resolver logged, formatted.</summary>
+    public ConcurrentQueue<string> Logged { get; } = new();
 
     public Task<ResolutionResult> NextUpdateAsync() => _updates.Reader.ReadAsync().AsTask().WaitAsync(Deadline);
 
@@ -45,4 +49,16 @@ internal sealed class PushProbe
     public bool HasUpdate => _updates.Reader.TryPeek(out _);
 
     public bool TryTakeError(out Exception? error) => _errors.Reader.TryRead(out error);
+}
+
+/// <summary>Keeps formatted log lines, so a test can see which path a resolver took.</summary>
+internal sealed class RecordingLogger(ConcurrentQueue<string> lines) : ILogger
+{
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        lines.Enqueue($"{logLevel}: {formatter(state, exception)}");
 }

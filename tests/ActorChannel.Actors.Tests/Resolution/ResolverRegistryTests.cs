@@ -44,9 +44,9 @@ public class ResolverRegistryTests
     public void Default_holds_the_built_in_schemes()
     {
         Assert.Equal(
-            ["akka-cluster", "akka-discovery", "dns", "ipv4", "ipv6", "passthrough", "unix", "unix-abstract"],
+            ["akka-cluster", "akka-discovery", "dns", "etcd", "ipv4", "ipv6", "passthrough", "unix", "unix-abstract"],
             ResolverRegistry.CreateDefault().Schemes.Order(StringComparer.Ordinal));
-        foreach (var scheme in new[] { "akka-cluster", "akka-discovery", "dns", "passthrough", "ipv4", "ipv6", "unix", "unix-abstract" })
+        foreach (var scheme in new[] { "akka-cluster", "akka-discovery", "dns", "etcd", "passthrough", "ipv4", "ipv6", "unix", "unix-abstract" })
         {
             Assert.True(ResolverRegistry.Default.TryGet(scheme, out var factory));
             Assert.Equal(scheme, factory.Scheme);

@@ -94,6 +94,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             // Never started, or already gone.
         }
+        catch (OperationCanceledException)
+        {
+            // Killed but not reaped within 10 s: nothing more a test can do.
+        }
         finally
         {
             _process.Dispose();
