@@ -40,9 +40,10 @@ public static class HostLogging
         .Enrich.FromLogContext();
 
     private static bool IsRemotingDisassociation(LogEvent e) =>
-        e.Exception?.GetType().FullName == "Akka.Remote.EndpointDisassociatedException"
+        e.Level >= LogEventLevel.Warning
+        && (e.Exception?.GetType().FullName == "Akka.Remote.EndpointDisassociatedException"
         || e.MessageTemplate.Text.Contains("EndpointDisassociatedException", StringComparison.Ordinal)
-        || e.Properties.Values.Any(v => v.ToString().Contains("EndpointDisassociatedException", StringComparison.Ordinal));
+        || e.Properties.Values.Any(v => v.ToString().Contains("EndpointDisassociatedException", StringComparison.Ordinal)));
 
     public static Serilog.ILogger CreateSerilog(LogTarget target)
     {

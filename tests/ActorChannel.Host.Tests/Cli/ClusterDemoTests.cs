@@ -7,8 +7,11 @@ namespace ActorChannel.Host.Tests.Cli;
 
 /// <summary>
 /// The cluster demo end to end: real node processes on loopback joined over Akka.Remote; one killed with kill -9, one
-/// leaving gracefully, one joining, all while the frontend calls through akka-cluster:///greeter.
+/// leaving gracefully, one joining, all while the frontend calls through akka-cluster:///greeter. It runs alone: its
+/// nodes' remoting warnings go to Serilog's global logger (Akka.Logger.Serilog), which a CLI test running beside it
+/// may have made its own, and would land in that test's output.
 /// </summary>
+[Collection(ActorChannel.Host.Tests.Logging.SerilogGlobalLogger.Name)]
 public sealed partial class ClusterDemoTests
 {
     [Fact]
