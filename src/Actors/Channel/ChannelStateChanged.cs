@@ -1,3 +1,4 @@
+using Grpc.Core;
 using ActorChannel.Client.Connectivity;
 
 namespace ActorChannel.Client;

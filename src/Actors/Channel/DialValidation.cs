@@ -2,13 +2,14 @@ using ActorChannel.Client.Balancing;
 using ActorChannel.Client.Config;
 using ActorChannel.Resolution;
 using ActorChannel.Transport;
+using Grpc.Core;
 
 namespace ActorChannel.Client;
 
 /// <summary>Dial's checks (grpc-go's, plus our own settings); each failure names the bad option.</summary>
 internal static class DialValidation
 {
-    public sealed record Checked(ChannelTarget Target, IResolverFactory ResolverFactory, ServiceConfig DefaultConfig, ChannelCredentials Credentials, CallCredentials? CallCredentials, IClientTransportFactory TransportFactory);
+    public sealed record Checked(ChannelTarget Target, IResolverFactory ResolverFactory, ServiceConfig DefaultConfig, ChannelCredentials Credentials, TransportSecurity Security, CallCredentials? CallCredentials, IClientTransportFactory TransportFactory);
 
     public static Checked Check(string target, ManagedChannelOptions options)
     {
@@ -18,21 +19,25 @@ internal static class DialValidation
             throw new ArgumentException("The target is empty; give e.g. \"dns:///host:port\" or \"host:port\".", nameof(target));
         }
 
-        if (options.Credentials is not null && options.CredentialsBundle is not null)
-        {
-            throw new ArgumentException("Both ManagedChannelOptions.Credentials and ManagedChannelOptions.CredentialsBundle are set; set only one.", nameof(options));
-        }
-
-        var credentials = options.Credentials ?? options.CredentialsBundle?.TransportCredentials
+        var credentials = options.Credentials
             ?? throw new ArgumentException(
-                "No transport security chosen: set ManagedChannelOptions.Credentials to ChannelCredentials.Insecure or ChannelCredentials.Tls(...) (or set a CredentialsBundle).",
+                "No transport security chosen: set ManagedChannelOptions.Credentials to ChannelCredentials.Insecure, ChannelCredentials.SecureSsl or new SslCredentials(rootPem).",
                 nameof(options));
 
-        var callCredentials = Combine(options.CredentialsBundle?.CallCredentials, options.CallCredentials);
-        if (!credentials.IsSecure && callCredentials is { RequiresTransportSecurity: true })
+        TransportSecurity security;
+        try
+        {
+            security = TransportSecurity.Of(credentials);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException("ManagedChannelOptions.Credentials: " + e.Message, nameof(options), e);
+        }
+
+        if (!security.IsSecure && options.CallCredentials is not null && !options.UnsafeUseInsecureChannelCallCredentials)
         {
             throw new ArgumentException(
-                "The per-call credentials require transport security, but the transport credentials are insecure: use TLS or credentials that allow plaintext.",
+                "ManagedChannelOptions.CallCredentials require transport security, but the credentials are insecure: use TLS, or set UnsafeUseInsecureChannelCallCredentials to send them over plaintext.",
                 nameof(options));
         }
 
@@ -56,11 +61,8 @@ internal static class DialValidation
             }
         }
 
-        return new Checked(parsed, resolverFactory, defaultConfig, credentials, callCredentials, transportFactory);
+        return new Checked(parsed, resolverFactory, defaultConfig, credentials, security, options.CallCredentials, transportFactory);
     }
-
-    private static CallCredentials? Combine(CallCredentials? first, CallCredentials? second) =>
-        first is null ? second : second is null ? first : Calls.CompositeCallCredentials.Of(first, second);
 
     private static void CheckLimits(ManagedChannelOptions options)
     {

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.ExceptionServices;
 using ActorChannel.Client.Logging;
 using ActorChannel.Client.Actors;
@@ -7,6 +8,7 @@ using ActorChannel.Client.Time;
 using ActorChannel.Resolution;
 using ActorChannel.Transport;
 using Akka.Actor;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
 namespace ActorChannel.Client;
@@ -16,7 +18,7 @@ namespace ActorChannel.Client;
 /// connected. Behind it, the channel, its resolver, its balancer and every subchannel are actors; calls reach
 /// a READY connection through a lock-free picker without passing through any mailbox.
 /// </summary>
-public sealed class ManagedChannel : CallInvoker, IAsyncDisposable
+public sealed class ManagedChannel : ChannelBase, IAsyncDisposable
 {
     private static long s_names;
 
@@ -26,8 +28,8 @@ public sealed class ManagedChannel : CallInvoker, IAsyncDisposable
     private Task? _disposing;
 
     private ManagedChannel(string target, ChannelRuntime runtime, IActorRef actor, ActorSystem system, SharedActorSystem? sharedSystem)
+        : base(target)
     {
-        Target = target;
         System = system;
         _runtime = runtime;
         _actor = actor;
@@ -72,8 +74,6 @@ public sealed class ManagedChannel : CallInvoker, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(context);
         return Create(target, options, context.System, props => context.ActorOf(props, name ?? NextName()), sharedSystem: null);
     }
-
-    public string Target { get; }
 
     /// <summary>Identifies this channel in log lines ("Subchannel {ChannelId}/{SubchannelId} ...").</summary>
     public long Id => _runtime.ChannelId;
@@ -194,17 +194,11 @@ public sealed class ManagedChannel : CallInvoker, IAsyncDisposable
         return new ValueTask(disposing);
     }
 
-    public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options) =>
-        _runtime.Invoker.AsyncUnaryCall(method, request, options);
+    /// <summary>Calls through the channel's picker; generated clients (<c>new Greeter.GreeterClient(channel)</c>) use it.</summary>
+    public override CallInvoker CreateCallInvoker() => _runtime.Invoker;
 
-    public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options) =>
-        _runtime.Invoker.AsyncServerStreamingCall(method, request, options);
-
-    public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, CallOptions options) =>
-        _runtime.Invoker.AsyncClientStreamingCall(method, options);
-
-    public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, CallOptions options) =>
-        _runtime.Invoker.AsyncDuplexStreamingCall(method, options);
+    /// <summary>Grpc.Core's ShutdownAsync is <see cref="DisposeAsync"/>.</summary>
+    protected override Task ShutdownAsyncCore() => DisposeAsync().AsTask();
 
     public override string ToString() => $"ManagedChannel {Id} {Target} {State.ToSpecName()}";
 
@@ -226,6 +220,10 @@ public sealed class ManagedChannel : CallInvoker, IAsyncDisposable
         }
     }
 
+    /// <summary>Our product token, sent before Grpc.Net.Client's ("actorchannel-dotnet/1.0.0 grpc-dotnet/2.85.0 (...)").</summary>
+    public static string DefaultUserAgent { get; } =
+        "actorchannel-dotnet/" + (typeof(ManagedChannel).Assembly.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0");
+
     private static string NextName() => "channel-" + Interlocked.Increment(ref s_names);
 
     private static ManagedChannel Create(string target, ManagedChannelOptions options, ActorSystem system, Func<Props, IActorRef> spawn, SharedActorSystem? sharedSystem)
@@ -241,10 +239,13 @@ public sealed class ManagedChannel : CallInvoker, IAsyncDisposable
             KeepAlivePingTimeout = options.KeepAlivePingTimeout,
             MaxReceiveMessageSize = options.MaxReceiveMessageSize,
             MaxSendMessageSize = options.MaxSendMessageSize,
-            UserAgent = options.UserAgent ?? TransportOptions.DefaultUserAgent,
+            UserAgent = options.UserAgent ?? DefaultUserAgent,
+            TlsServerName = options.TlsServerName,
+            ServerCertificateValidation = options.ServerCertificateValidation,
+            UnsafeUseInsecureChannelCallCredentials = options.UnsafeUseInsecureChannelCallCredentials,
             TimeProvider = time,
         };
-        var runtime = new ChannelRuntime(time, logger, options.Backoff, options.RandomSource ?? Random.Shared.NextDouble, ok.TransportFactory, transportOptions, ok.CallCredentials, options.TransitionObserver);
+        var runtime = new ChannelRuntime(time, logger, options.Backoff, options.RandomSource ?? Random.Shared.NextDouble, ok.TransportFactory, transportOptions, ok.CallCredentials, refuseCallCredentials: !ok.Security.IsSecure && !options.UnsafeUseInsecureChannelCallCredentials, options.TransitionObserver);
         var sink = new ResolverSink();
         var resolver = ok.ResolverFactory.Create(ok.Target, new ResolverContext(time, logger, sink.Update, sink.Error) { System = system });
         var actor = spawn(ChannelActor.Props(runtime, resolver, sink, ok.DefaultConfig));

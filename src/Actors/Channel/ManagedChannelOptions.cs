@@ -1,29 +1,38 @@
 using ActorChannel.Client.Actors;
 using ActorChannel.Client.Backoff;
 using ActorChannel.Resolution;
+using System.Net.Security;
 using ActorChannel.Transport;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ActorChannel.Client;
 
 /// <summary>One subchannel as <see cref="ManagedChannel.GetSubchannels"/> sees it.</summary>
-public sealed record SubchannelInfo(long Id, TransportAddress Address, Connectivity.ConnectivityState State);
-
-/// <summary>Transport security and per-call credentials chosen together (grpc-go's credentials bundle).</summary>
-public sealed record CredentialsBundle(ChannelCredentials TransportCredentials, CallCredentials? CallCredentials = null);
+public sealed record SubchannelInfo(long Id, TransportAddress Address, ConnectivityState State);
 
 /// <summary>Settings of a <see cref="ManagedChannel"/>. Every one is checked by Dial, which names what is wrong.</summary>
 public sealed record ManagedChannelOptions
 {
-    /// <summary>Transport security: <see cref="ChannelCredentials.Insecure"/> or <see cref="ChannelCredentials.Tls(System.Security.Cryptography.X509Certificates.X509Certificate2?, string?)"/>. Required unless <see cref="CredentialsBundle"/> is set.</summary>
+    /// <summary>
+    /// Transport security, required: <see cref="ChannelCredentials.Insecure"/>, <see cref="ChannelCredentials.SecureSsl"/>
+    /// (system roots), <see cref="SslCredentials"/> (given roots in PEM, a client certificate), or a composite of TLS and
+    /// call credentials (<see cref="ChannelCredentials.Create"/>, grpc-go's credentials bundle).
+    /// </summary>
     public ChannelCredentials? Credentials { get; init; }
-
-    /// <summary>Transport and per-call credentials together; not with <see cref="Credentials"/>.</summary>
-    public CredentialsBundle? CredentialsBundle { get; init; }
 
     /// <summary>Per-call credentials added to every call (before the call's own).</summary>
     public CallCredentials? CallCredentials { get; init; }
+
+    /// <summary>Send call credentials over plaintext too (Grpc.Net.Client's option of the same name). Off: gRPC refuses them without TLS.</summary>
+    public bool UnsafeUseInsecureChannelCallCredentials { get; init; }
+
+    /// <summary>The name TLS sends (SNI) and checks the server certificate against, when it is not the authority's host.</summary>
+    public string? TlsServerName { get; init; }
+
+    /// <summary>Replaces the server certificate check with the caller's (pinning, tests); null for the standard check.</summary>
+    public RemoteCertificateValidationCallback? ServerCertificateValidation { get; init; }
 
     /// <summary>The resolver scheme for targets without a registered one (grpc-go's NewClient rule: dns).</summary>
     public string DefaultScheme { get; init; } = "dns";
@@ -46,6 +55,7 @@ public sealed record ManagedChannelOptions
 
     public int? MaxSendMessageSize { get; init; }
 
+    /// <summary>A product token sent before Grpc.Net.Client's own user-agent; null sends "actorchannel-dotnet/VERSION" there.</summary>
     public string? UserAgent { get; init; }
 
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;

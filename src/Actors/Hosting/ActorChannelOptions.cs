@@ -1,3 +1,4 @@
+using Grpc.Core;
 using System.Security.Cryptography.X509Certificates;
 using ActorChannel.Client;
 using ActorChannel.Client.Backoff;
@@ -64,7 +65,7 @@ public sealed class ActorChannelOptions
         var defaults = new ManagedChannelOptions();
         return defaults with
         {
-            Credentials = UseTls ? ChannelCredentials.Tls(LoadRoot(name)) : ChannelCredentials.Insecure,
+            Credentials = !UseTls ? ChannelCredentials.Insecure : LoadRoot(name) is { } root ? new SslCredentials(root.ExportCertificatePem()) : ChannelCredentials.SecureSsl,
             DefaultServiceConfig = ServiceConfig ?? (LoadBalancingPolicy is { } policy ? $$$"""{"loadBalancingConfig":[{"{{{policy}}}":{}}]}""" : null),
             Authority = Authority,
             DefaultScheme = DefaultScheme,

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using ActorChannel.Client;
 using ActorChannel.Transport;
 using Microsoft.Extensions.Configuration;
@@ -79,13 +80,26 @@ public sealed class ActorChannelBuilder(string name, IServiceCollection services
 
     public IServiceCollection Services { get; } = services;
 
-    /// <summary>Registers <typeparamref name="TClient"/> (transient) made over this channel: <c>.AddClient(invoker => new GreeterClient(invoker))</c>.</summary>
+    /// <summary>
+    /// Registers the generated client <typeparamref name="TClient"/> (transient) over this channel:
+    /// <c>.AddClient&lt;Greeter.GreeterClient&gt;()</c>. Clients are cheap; the channel under them is shared.
+    /// </summary>
+    /// <exception cref="ArgumentException"><typeparamref name="TClient"/> has no public constructor taking a CallInvoker.</exception>
+    public ActorChannelBuilder AddClient<TClient>()
+        where TClient : ClientBase
+    {
+        var constructor = typeof(TClient).GetConstructor([typeof(CallInvoker)])
+            ?? throw new ArgumentException($"{typeof(TClient).FullName} has no public constructor taking a Grpc.Core.CallInvoker; is it a client Grpc.Tools generated?", nameof(TClient));
+        return AddClient(invoker => (TClient)constructor.Invoke([invoker]));
+    }
+
+    /// <summary>Registers <typeparamref name="TClient"/> (transient) made over this channel's call invoker by <paramref name="create"/>.</summary>
     public ActorChannelBuilder AddClient<TClient>(Func<CallInvoker, TClient> create)
         where TClient : class
     {
         ArgumentNullException.ThrowIfNull(create);
         var channelName = Name;
-        Services.AddTransient(sp => create(sp.GetRequiredService<IGrpcChannelProvider>().GetChannel(channelName)));
+        Services.AddTransient(sp => create(sp.GetRequiredService<IGrpcChannelProvider>().GetChannel(channelName).CreateCallInvoker()));
         return this;
     }
 

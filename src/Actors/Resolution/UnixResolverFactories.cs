@@ -1,3 +1,4 @@
+using Grpc.Core;
 using System.Net.Sockets;
 using ActorChannel.Transport;
 

@@ -64,3 +64,26 @@ public enum Http2ErrorCode : uint
     InadequateSecurity = 0xc,
     Http11Required = 0xd,
 }
+
+public static class Http2ErrorCodeNames
+{
+    /// <summary>The RFC's name of the code ("REFUSED_STREAM"), or its hex value for codes the RFC does not define.</summary>
+    public static string ToRfcName(this Http2ErrorCode code) => code switch
+    {
+        Http2ErrorCode.NoError => "NO_ERROR",
+        Http2ErrorCode.ProtocolError => "PROTOCOL_ERROR",
+        Http2ErrorCode.InternalError => "INTERNAL_ERROR",
+        Http2ErrorCode.FlowControlError => "FLOW_CONTROL_ERROR",
+        Http2ErrorCode.SettingsTimeout => "SETTINGS_TIMEOUT",
+        Http2ErrorCode.StreamClosed => "STREAM_CLOSED",
+        Http2ErrorCode.FrameSizeError => "FRAME_SIZE_ERROR",
+        Http2ErrorCode.RefusedStream => "REFUSED_STREAM",
+        Http2ErrorCode.Cancel => "CANCEL",
+        Http2ErrorCode.CompressionError => "COMPRESSION_ERROR",
+        Http2ErrorCode.ConnectError => "CONNECT_ERROR",
+        Http2ErrorCode.EnhanceYourCalm => "ENHANCE_YOUR_CALM",
+        Http2ErrorCode.InadequateSecurity => "INADEQUATE_SECURITY",
+        Http2ErrorCode.Http11Required => "HTTP_1_1_REQUIRED",
+        _ => $"0x{(uint)code:x}",
+    };
+}

@@ -1,16 +1,21 @@
+using Grpc.Core;
+
 namespace ActorChannel.Transport;
 
 /// <summary>
 /// One HTTP/2 connection to one address, owned by one subchannel. It never dials a second socket
-/// by itself: once the connection is gone, calls fail fast with UNAVAILABLE (not processed) and the
-/// owner decides when to make a new transport.
+/// by itself: once the connection is gone, calls fail fast with UNAVAILABLE, not processed
+/// (<see cref="CallFailures.NotProcessed"/>), and the owner decides when to make a new transport.
 /// </summary>
 public interface IClientTransport : IAsyncDisposable
 {
     TransportAddress Address { get; }
 
-    /// <summary>Calls on this connection only.</summary>
+    /// <summary>Calls on this connection only, with the connection's message limits.</summary>
     CallInvoker Invoker { get; }
+
+    /// <summary>Calls on this connection with smaller message limits (a method config's); the smaller of each pair wins.</summary>
+    CallInvoker InvokerFor(int? maxSendMessageSize, int? maxReceiveMessageSize) => Invoker;
 
     /// <summary>Calls started and not yet finished.</summary>
     int ActiveCalls { get; }

@@ -1,4 +1,5 @@
-using System.Reflection;
+using System.Net.Security;
+using Grpc.Core;
 
 namespace ActorChannel.Transport;
 
@@ -7,13 +8,24 @@ public sealed record TransportOptions
 {
     public static readonly int DefaultMaxReceiveMessageSize = 4 * 1024 * 1024;
 
-    public static string DefaultUserAgent { get; } =
-        "actorchannel-dotnet/" + (typeof(TransportOptions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0");
-
+    /// <summary>
+    /// <see cref="ChannelCredentials.Insecure"/> (h2c with prior knowledge), or TLS: <see cref="ChannelCredentials.SecureSsl"/>
+    /// for the system roots, <see cref="SslCredentials"/> for given roots (PEM), a client certificate or a peer check.
+    /// Composite credentials (<see cref="ChannelCredentials.Create"/>) also add their call credentials to every call.
+    /// </summary>
     public ChannelCredentials Credentials { get; init; } = ChannelCredentials.Insecure;
 
     /// <summary>The :authority sent with each call; null means the dialled host:port.</summary>
     public string? Authority { get; init; }
+
+    /// <summary>The server name TLS sends (SNI) and checks the certificate against, when it differs from the authority's host (gRPC's ssl_target_name_override).</summary>
+    public string? TlsServerName { get; init; }
+
+    /// <summary>Replaces the certificate check (chain and name) with the caller's own, e.g. for pinning; null for the standard check.</summary>
+    public RemoteCertificateValidationCallback? ServerCertificateValidation { get; init; }
+
+    /// <summary>Send call credentials over plaintext too (Grpc.Net.Client's option of the same name); off, as gRPC requires.</summary>
+    public bool UnsafeUseInsecureChannelCallCredentials { get; init; }
 
     /// <summary>Interval of keepalive pings; <see cref="Timeout.InfiniteTimeSpan"/> (the default) turns them off.</summary>
     public TimeSpan KeepAlivePingDelay { get; init; } = Timeout.InfiniteTimeSpan;
@@ -23,14 +35,15 @@ public sealed record TransportOptions
     /// <summary>Send keepalive pings also while no call is active (gRPC's permit_without_calls); off by default.</summary>
     public bool KeepAlivePermitWithoutCalls { get; init; }
 
-    /// <summary>Largest response message accepted; larger ones end the call with RESOURCE_EXHAUSTED.</summary>
+    /// <summary>Largest response message accepted; larger ones end the call with RESOURCE_EXHAUSTED. Null for no limit.</summary>
     public int? MaxReceiveMessageSize { get; init; } = DefaultMaxReceiveMessageSize;
 
     /// <summary>Largest request message sent; null for no limit.</summary>
     public int? MaxSendMessageSize { get; init; }
 
-    public string UserAgent { get; init; } = DefaultUserAgent;
+    /// <summary>A product token put before Grpc.Net.Client's own user-agent (as grpc-go prepends its option); null sends Grpc.Net.Client's alone.</summary>
+    public string? UserAgent { get; init; }
 
-    /// <summary>The clock that call deadlines are read against.</summary>
+    /// <summary>The clock the keepalive check reads when it explains a dropped connection.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -51,7 +51,7 @@ public sealed partial class HttpClientTransport
         try
         {
             OnDialForTests?.Invoke(dial.Token);
-            stream = await SocketDialer.DialAsync(Address, Options, TransportAuthority.HostOf(_authority), dial.Token).ConfigureAwait(false);
+            stream = await SocketDialer.DialAsync(Address, Options, Security, TransportAuthority.HostOf(_authority), dial.Token).ConfigureAwait(false);
         }
         catch (TransportConnectException ex)
         {

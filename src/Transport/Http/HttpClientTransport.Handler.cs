@@ -26,7 +26,7 @@ public sealed partial class HttpClientTransport
         lock (_gate)
         {
             _goAwaySeen = true;
-            MarkGone($"the server sent GOAWAY ({StatusMapping.Http2ErrorName(errorCode)}, last stream {lastStreamId}{(debugData.Length > 0 ? ", \"" + debugData + "\"" : "")})");
+            MarkGone($"the server sent GOAWAY ({errorCode.ToRfcName()}, last stream {lastStreamId}{(debugData.Length > 0 ? ", \"" + debugData + "\"" : "")})");
             Emit(new ConnectionEvent.GoAwayReceived(lastStreamId, errorCode, debugData));
         }
     }
@@ -60,10 +60,7 @@ public sealed partial class HttpClientTransport
             throw new ArgumentException("Message size limits must not be negative.", nameof(options));
         }
 
-        if (options.Credentials is not InsecureCredentials and not TlsCredentials)
-        {
-            throw new ArgumentException($"Unsupported channel credentials {options.Credentials.GetType().Name}.", nameof(options));
-        }
+        ArgumentNullException.ThrowIfNull(options.Credentials);
     }
 
     private SocketsHttpHandler CreateHandler(TransportOptions options) => new()

@@ -1,11 +1,14 @@
-using System.Collections.Concurrent;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace ActorChannel.Transport;
 
 /// <summary>
-/// One HTTP/2 connection over SocketsHttpHandler. <see cref="ConnectAsync"/> dials the socket (and TLS)
-/// itself; the handler gets exactly that stream once through ConnectCallback and is refused any other,
-/// so it can never dial behind the owner's back.
+/// One HTTP/2 connection over SocketsHttpHandler, with Grpc.Net.Client making the calls on it.
+/// <see cref="ConnectAsync"/> dials the socket (and TLS) itself; the handler gets exactly that stream once
+/// through ConnectCallback and is refused any other, so neither it nor Grpc.Net.Client can dial behind the
+/// owner's back. Grpc.Net.Client sees a handler with its ConnectCallback already set, so its own resolver,
+/// balancer and reconnect logic stay off: this transport is one of its "custom handler" channels.
 /// </summary>
 /// <remarks>
 /// When it counts as connected: <see cref="ConnectionEvent.Connected"/> is raised once the socket (and the TLS
@@ -40,10 +43,7 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
 
     private readonly Action<ConnectionEvent> _observer;
     private readonly object _gate = new();
-    private readonly ConcurrentDictionary<string, UriEntry> _uris = new(StringComparer.Ordinal);
-    private UriEntry? _lastUri;
     private readonly string _authority;
-    private readonly CancellationPool _cancellations = new();
     private Stream? _pending;
     private CancellationTokenSource? _dialing;
     private Http2FrameObserverStream? _observed;
@@ -70,7 +70,8 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
         Options = options ?? throw new ArgumentNullException(nameof(options));
         _observer = observer ?? throw new ArgumentNullException(nameof(observer));
         ValidateOptions(options);
-        IsSecure = options.Credentials.IsSecure;
+        Security = TransportSecurity.Of(options.Credentials);
+        IsSecure = Security.IsSecure;
         _authority = TransportAuthority.Of(address, options);
         var scheme = IsSecure ? "https" : "http";
         if (Uri.TryCreate($"{scheme}://{_authority}/", UriKind.Absolute, out var baseUri) && baseUri.Authority == _authority)
@@ -84,8 +85,10 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
             HostHeader = _authority;
         }
 
-        Http = new HttpMessageInvoker(handlerForTests ?? CreateHandler(options), disposeHandler: true);
-        Invoker = new TransportCallInvoker(this);
+        var handler = handlerForTests ?? CreateHandler(options);
+        Http = new HttpMessageInvoker(handler, disposeHandler: true);
+        _callGate = new CallGate(this, handler);
+        Invoker = InvokerFor(options.MaxSendMessageSize, options.MaxReceiveMessageSize);
         if (handlerForTests is not null)
         {
             _state = StateReady;
@@ -107,6 +110,8 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
     internal string? HostHeader { get; }
 
     internal bool IsSecure { get; }
+
+    internal TransportSecurity Security { get; }
 
     internal string Authority => _authority;
 
@@ -162,6 +167,7 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
         // once (mapped to UNAVAILABLE) and the socket is released even while the handler still holds it.
         pending?.Dispose();
         observed?.Dispose();
+        DisposeGrpcChannels();
         Http.Dispose();
         lock (_gate)
         {
@@ -173,7 +179,7 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
 
     public ValueTask DisposeAsync() => CloseAsync();
 
-    public override string ToString() => $"HttpClientTransport({Address}, {Options.Credentials})";
+    public override string ToString() => $"HttpClientTransport({Address}, {Security})";
 
     /// <summary>Counts a call in, or says why this connection cannot take it (the call is then not processed).</summary>
     internal string? TryStartCall()
@@ -196,29 +202,6 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
             CloseIfDrained();
         }
     }
-
-    internal CancellationTokenSource RentCancellation() => _cancellations.Rent();
-
-    internal void ReturnCancellation(CancellationTokenSource cts) => _cancellations.Return(cts);
-
-    internal Uri UriFor(string path)
-    {
-        // Calls mostly repeat one method: compare the path reference before hashing the string.
-        if (Volatile.Read(ref _lastUri) is { } last && ReferenceEquals(last.Path, path))
-        {
-            return last.Uri;
-        }
-
-        if (!_uris.TryGetValue(path, out var entry))
-        {
-            entry = _uris.GetOrAdd(path, new UriEntry(path, new Uri(BaseUri, path)));
-        }
-
-        Volatile.Write(ref _lastUri, entry);
-        return entry.Uri;
-    }
-
-    private sealed record UriEntry(string Path, Uri Uri);
 
     private void CloseIfDrained()
     {

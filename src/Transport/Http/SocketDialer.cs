@@ -8,7 +8,7 @@ namespace ActorChannel.Transport;
 /// <summary>Dials the one socket of a transport (TCP or Unix domain socket) and, for TLS, does the handshake with ALPN h2.</summary>
 internal static class SocketDialer
 {
-    public static async Task<Stream> DialAsync(TransportAddress address, TransportOptions options, string authorityHost, CancellationToken cancellationToken)
+    public static async Task<Stream> DialAsync(TransportAddress address, TransportOptions options, TransportSecurity security, string authorityHost, CancellationToken cancellationToken)
     {
         var endPoint = address.EndPoint;
         var socket = endPoint switch
@@ -28,9 +28,9 @@ internal static class SocketDialer
 
             await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
             stream = new NetworkStream(socket, ownsSocket: true);
-            if (options.Credentials is TlsCredentials tls)
+            if (security.IsSecure)
             {
-                stream = await HandshakeAsync(stream, address, tls, authorityHost, cancellationToken).ConfigureAwait(false);
+                stream = await HandshakeAsync(stream, address, security, options, authorityHost, cancellationToken).ConfigureAwait(false);
             }
 
             return stream;
@@ -57,10 +57,10 @@ internal static class SocketDialer
         }
     }
 
-    private static async Task<Stream> HandshakeAsync(Stream stream, TransportAddress address, TlsCredentials tls, string authorityHost, CancellationToken cancellationToken)
+    private static async Task<Stream> HandshakeAsync(Stream stream, TransportAddress address, TransportSecurity security, TransportOptions options, string authorityHost, CancellationToken cancellationToken)
     {
-        var validation = new TlsValidation(tls);
-        var targetHost = tls.ServerNameOverride ?? authorityHost;
+        var targetHost = options.TlsServerName ?? authorityHost;
+        var validation = new TlsValidation(security, options.ServerCertificateValidation);
         var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
         var sslOptions = new SslClientAuthenticationOptions
         {
@@ -68,6 +68,7 @@ internal static class SocketDialer
             ApplicationProtocols = [SslApplicationProtocol.Http2],
             RemoteCertificateValidationCallback = validation.Validate,
             EnabledSslProtocols = SslProtocols.None,
+            ClientCertificates = security.ClientCertificate is { } client ? [client] : null,
         };
 
         try

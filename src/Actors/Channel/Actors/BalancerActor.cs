@@ -1,3 +1,4 @@
+using Grpc.Core;
 using ActorChannel.Client.Logging;
 using ActorChannel.Client.Balancing;
 using ActorChannel.Client.Connectivity;
@@ -99,7 +100,7 @@ internal sealed class BalancerActor : ChannelActorBase, IBalancerHelper
                 if (_policy is null)
                 {
                     // Nothing resolved yet: there is no policy to ask, so fail fast calls here.
-                    UpdateState(ConnectivityState.TransientFailure, new FailurePicker(new ActorChannel.Transport.Status(StatusCode.Unavailable, "no addresses: " + error.Error)));
+                    UpdateState(ConnectivityState.TransientFailure, new FailurePicker(new Grpc.Core.Status(StatusCode.Unavailable, "no addresses: " + error.Error)));
                 }
 
                 break;

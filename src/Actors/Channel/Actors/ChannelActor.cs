@@ -1,3 +1,4 @@
+using Grpc.Core;
 using ActorChannel.Client.Logging;
 using ActorChannel.Client.Balancing;
 using ActorChannel.Client.Config;
@@ -150,7 +151,7 @@ internal sealed class ChannelActor : ChannelActorBase
                 // Supervision gave up on it (it kept failing, or could not start): without it the channel cannot
                 // work, so calls fail now, naming why, instead of waiting on an actor that is gone.
                 ChannelLog.ChildStopped(_runtime.Logger, _runtime.ChannelId, stopped.Child);
-                _runtime.Slot.Publish(new FailurePicker(new ActorChannel.Transport.Status(ActorChannel.Transport.StatusCode.Unavailable, $"the channel's {stopped.Child} stopped after repeated failures")));
+                _runtime.Slot.Publish(new FailurePicker(new Grpc.Core.Status(StatusCode.Unavailable, $"the channel's {stopped.Child} stopped after repeated failures")));
                 SetState(ConnectivityState.TransientFailure, stopped.Child + " stopped");
                 break;
             case Shutdown:

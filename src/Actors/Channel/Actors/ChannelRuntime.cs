@@ -1,3 +1,4 @@
+using Grpc.Core;
 using System.Collections.Concurrent;
 using ActorChannel.Client.Logging;
 using ActorChannel.Client.Backoff;
@@ -35,6 +36,7 @@ internal sealed class ChannelRuntime
         IClientTransportFactory transportFactory,
         TransportOptions transportOptions,
         CallCredentials? channelCallCredentials,
+        bool refuseCallCredentials,
         Action<SubchannelTransition>? onTransition)
     {
         ChannelId = Interlocked.Increment(ref s_nextChannelId);
@@ -48,7 +50,7 @@ internal sealed class ChannelRuntime
         OnTransition = onTransition;
         Slot = new PickerSlot(time);
         State = new StatePublisher(ConnectivityState.Idle);
-        Invoker = new ChannelCallInvoker(Slot, time, channelCallCredentials);
+        Invoker = new ChannelCallInvoker(Slot, time, channelCallCredentials, refuseCallCredentials);
     }
 
     public long ChannelId { get; }

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using ActorChannel.Client.Logging;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Client.Picking;

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using System.Text.Json;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Client.Picking;

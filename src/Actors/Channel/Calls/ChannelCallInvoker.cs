@@ -1,26 +1,31 @@
 using ActorChannel.Client.Config;
 using ActorChannel.Client.Picking;
 using ActorChannel.Transport;
+using Grpc.Core;
 
 namespace ActorChannel.Client.Calls;
 
 /// <summary>
-/// Starts calls through the channel: applies the method config, picks a READY transport (synchronously when the
-/// current picker has one), and retries once on a new pick when the transport says the call was never processed.
-/// Streaming calls pick once, at start; the call object is returned at once and its streams await the pick.
+/// Starts calls through the channel: applies the method config, picks a READY connection (synchronously when the
+/// current picker has one) and starts the call on that connection's Grpc.Net.Client invoker; retries once on a new
+/// pick when the connection says the call was never processed. Streaming calls pick once, at start; the call
+/// object is returned at once and its streams await the pick.
 /// </summary>
 internal sealed class ChannelCallInvoker : CallInvoker
 {
     private readonly PickerSlot _slot;
     private readonly TimeProvider _time;
     private readonly CallCredentials? _channelCredentials;
+    private readonly bool _refuseCallCredentials;
     private ServiceConfig _config = ServiceConfig.Empty;
 
-    public ChannelCallInvoker(PickerSlot slot, TimeProvider time, CallCredentials? channelCredentials)
+    /// <param name="refuseCallCredentials">True on a plaintext channel that does not opt in to sending call credentials.</param>
+    public ChannelCallInvoker(PickerSlot slot, TimeProvider time, CallCredentials? channelCredentials, bool refuseCallCredentials)
     {
         _slot = slot;
         _time = time;
         _channelCredentials = channelCredentials;
+        _refuseCallCredentials = refuseCallCredentials;
     }
 
     /// <summary>Set by the channel actor when a new service config is applied.</summary>
@@ -30,62 +35,97 @@ internal sealed class ChannelCallInvoker : CallInvoker
         set => Volatile.Write(ref _config, value);
     }
 
-    public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options)
+    public override TResponse BlockingUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request) =>
+        AsyncUnaryCall(method, host, options, request).GetAwaiter().GetResult();
+
+    public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request)
     {
-        options = Apply(method.ServiceName, method.Name, options);
         var state = new DeferredCallState();
-        return new AsyncUnaryCall<TResponse>(UnaryAsync(method, request, options, state), state);
+        var plan = Plan(method, options);
+        var response = plan.Refusal is { } refused ? Fail<TResponse>(state, refused) : UnaryAsync(method, request, plan, state);
+        return new AsyncUnaryCall<TResponse>(response, DeferredCallState.HeadersOf, DeferredCallState.StatusOf, DeferredCallState.TrailersOf, DeferredCallState.CancelOf, state);
     }
 
-    public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options)
+    public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request)
     {
-        options = Apply(method.ServiceName, method.Name, options);
         var state = new DeferredCallState();
-        IClientTransport? first = null;
-        var start = StartServerStreamingAsync(method, request, options, state, avoid: null, t => first = t);
-        return new AsyncServerStreamingCall<TResponse>(
-            new DeferredReader<TResponse>(start, state, () => StartServerStreamingAsync(method, request, options, state, first, static _ => { })),
-            state);
+        var plan = Plan(method, options);
+        IAsyncStreamReader<TResponse> reader;
+        if (plan.Refusal is { } refused)
+        {
+            state.FailBeforeStart(refused);
+            reader = new FailedStream<TResponse>(refused);
+        }
+        else
+        {
+            IClientTransport? first = null;
+            var start = StartServerStreamingAsync(method, request, plan, state, avoid: null, t => first = t);
+            reader = new DeferredReader<TResponse>(start, state, () => StartServerStreamingAsync(method, request, plan, state, first, static _ => { }));
+        }
+
+        return new AsyncServerStreamingCall<TResponse>(reader, DeferredCallState.HeadersOf, DeferredCallState.StatusOf, DeferredCallState.TrailersOf, DeferredCallState.CancelOf, state);
     }
 
-    public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, CallOptions options)
+    public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options)
     {
-        options = Apply(method.ServiceName, method.Name, options);
         var state = new DeferredCallState();
-        var start = StartAsync(method, options, state, static (t, m, o) => t.Invoker.AsyncClientStreamingCall(m, o));
+        var plan = Plan(method, options);
+        if (plan.Refusal is { } refused)
+        {
+            return new AsyncClientStreamingCall<TRequest, TResponse>(
+                new FailedStream<TRequest>(refused), Fail<TResponse>(state, refused), DeferredCallState.HeadersOf, DeferredCallState.StatusOf, DeferredCallState.TrailersOf, DeferredCallState.CancelOf, state);
+        }
+
+        var start = StartAsync(method, plan, state, static (i, m, o) => i.AsyncClientStreamingCall(m, null, o), CallAttempt.Of);
         return new AsyncClientStreamingCall<TRequest, TResponse>(
             new DeferredWriter<TRequest>(Then(start, static c => c.RequestStream)),
             ResponseAsync(start, state),
+            DeferredCallState.HeadersOf,
+            DeferredCallState.StatusOf,
+            DeferredCallState.TrailersOf,
+            DeferredCallState.CancelOf,
             state);
     }
 
-    public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, CallOptions options)
+    public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options)
     {
-        options = Apply(method.ServiceName, method.Name, options);
         var state = new DeferredCallState();
-        var start = StartAsync(method, options, state, static (t, m, o) => t.Invoker.AsyncDuplexStreamingCall(m, o));
+        var plan = Plan(method, options);
+        if (plan.Refusal is { } refused)
+        {
+            state.FailBeforeStart(refused);
+            return new AsyncDuplexStreamingCall<TRequest, TResponse>(
+                new FailedStream<TRequest>(refused), new FailedStream<TResponse>(refused), DeferredCallState.HeadersOf, DeferredCallState.StatusOf, DeferredCallState.TrailersOf, DeferredCallState.CancelOf, state);
+        }
+
+        var start = StartAsync(method, plan, state, static (i, m, o) => i.AsyncDuplexStreamingCall(m, null, o), CallAttempt.Of);
         return new AsyncDuplexStreamingCall<TRequest, TResponse>(
             new DeferredWriter<TRequest>(Then(start, static c => c.RequestStream)),
             new DeferredReader<TResponse>(Then(start, static c => c.ResponseStream), state, restart: null),
+            DeferredCallState.HeadersOf,
+            DeferredCallState.StatusOf,
+            DeferredCallState.TrailersOf,
+            DeferredCallState.CancelOf,
             state);
     }
 
-    private async Task<TResponse> UnaryAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options, DeferredCallState state)
+    private async Task<TResponse> UnaryAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallPlan plan, DeferredCallState state)
+        where TRequest : class
+        where TResponse : class
     {
         IClientTransport? failed = null;
         while (true)
         {
-            var transport = await PickAsync(method.FullName, options, state, failed).ConfigureAwait(false);
+            var transport = await PickAsync(method.FullName, plan.Options, state, failed).ConfigureAwait(false);
             try
             {
-                var call = transport.Invoker.AsyncUnaryCall(method, request, options);
-                state.Attach(call);
-                var response = await call.ResponseAsync.ConfigureAwait(false);
-                return response;
+                var call = plan.InvokerOf(transport).AsyncUnaryCall(method, null, plan.Options, request);
+                state.Attach(CallAttempt.Of(call));
+                return await call.ResponseAsync.ConfigureAwait(false);
             }
-            catch (RpcException e) when (e.NotProcessed && failed is null && !state.IsCancelled)
+            catch (RpcException e) when (failed is null && !state.IsCancelled && CallFailures.NotProcessed(e))
             {
-                // Transparent retry: the server never saw this attempt.
+                // Transparent retry (gRFC A6): the server never saw this attempt.
                 failed = transport;
             }
             catch (RpcException e)
@@ -96,21 +136,24 @@ internal sealed class ChannelCallInvoker : CallInvoker
         }
     }
 
-    private async Task<IAsyncStreamReader<TResponse>> StartServerStreamingAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options, DeferredCallState state, IClientTransport? avoid, Action<IClientTransport> picked)
+    private async Task<IAsyncStreamReader<TResponse>> StartServerStreamingAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallPlan plan, DeferredCallState state, IClientTransport? avoid, Action<IClientTransport> picked)
+        where TRequest : class
+        where TResponse : class
     {
-        var transport = await PickAsync(method.FullName, options, state, avoid).ConfigureAwait(false);
+        var transport = await PickAsync(method.FullName, plan.Options, state, avoid).ConfigureAwait(false);
         picked(transport);
-        var call = transport.Invoker.AsyncServerStreamingCall(method, request, options);
-        state.Attach(call);
+        var call = plan.InvokerOf(transport).AsyncServerStreamingCall(method, null, plan.Options, request);
+        state.Attach(CallAttempt.Of(call));
         return call.ResponseStream;
     }
 
-    private async Task<TCall> StartAsync<TRequest, TResponse, TCall>(Method<TRequest, TResponse> method, CallOptions options, DeferredCallState state, Func<IClientTransport, Method<TRequest, TResponse>, CallOptions, TCall> begin)
-        where TCall : AsyncCallBase
+    private async Task<TCall> StartAsync<TRequest, TResponse, TCall>(Method<TRequest, TResponse> method, CallPlan plan, DeferredCallState state, Func<CallInvoker, Method<TRequest, TResponse>, CallOptions, TCall> begin, Func<TCall, CallAttempt> attempt)
+        where TRequest : class
+        where TResponse : class
     {
-        var transport = await PickAsync(method.FullName, options, state, avoid: null).ConfigureAwait(false);
-        var call = begin(transport, method, options);
-        state.Attach(call);
+        var transport = await PickAsync(method.FullName, plan.Options, state, avoid: null).ConfigureAwait(false);
+        var call = begin(plan.InvokerOf(transport), method, plan.Options);
+        state.Attach(attempt(call));
         return call;
     }
 
@@ -130,9 +173,15 @@ internal sealed class ChannelCallInvoker : CallInvoker
 
     private static async Task<TOut> Then<TIn, TOut>(Task<TIn> task, Func<TIn, TOut> map) => map(await task.ConfigureAwait(false));
 
+    private static Task<T> Fail<T>(DeferredCallState state, RpcException error)
+    {
+        state.FailBeforeStart(error);
+        return Task.FromException<T>(error);
+    }
+
     private ValueTask<IClientTransport> PickAsync(string fullName, CallOptions options, DeferredCallState state, IClientTransport? avoid)
     {
-        var info = new PickInfo(fullName, options.WaitForReady);
+        var info = new PickInfo(fullName, options.IsWaitForReady);
         if (avoid is null && _slot.TryPick(in info, out var transport))
         {
             return new ValueTask<IClientTransport>(transport);
@@ -149,9 +198,10 @@ internal sealed class ChannelCallInvoker : CallInvoker
         try
         {
             var token = linked?.Token ?? state.Token;
+            var deadline = options.Deadline is { } d && d != DateTime.MaxValue ? new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)) : (DateTimeOffset?)null;
             return avoid is null
-                ? await _slot.PickAsync(info, options.Deadline, token).ConfigureAwait(false)
-                : await _slot.PickAvoidingAsync(info, options.Deadline, token, avoid).ConfigureAwait(false);
+                ? await _slot.PickAsync(info, deadline, token).ConfigureAwait(false)
+                : await _slot.PickAvoidingAsync(info, deadline, token, avoid).ConfigureAwait(false);
         }
         catch (RpcException e)
         {
@@ -160,47 +210,50 @@ internal sealed class ChannelCallInvoker : CallInvoker
         }
     }
 
-    private CallOptions Apply(string service, string name, CallOptions options)
+    private CallPlan Plan<TRequest, TResponse>(Method<TRequest, TResponse> method, CallOptions options)
     {
+        if (options.Credentials is not null && _refuseCallCredentials)
+        {
+            return new CallPlan(options, null, null, new RpcException(new Status(
+                StatusCode.Unauthenticated,
+                $"Call credentials on {method.FullName} need transport security, but the channel is plaintext: use TLS, or set ManagedChannelOptions.UnsafeUseInsecureChannelCallCredentials to send them anyway.")));
+        }
+
         if (_channelCredentials is not null)
         {
-            options = options with { Credentials = options.Credentials is null ? _channelCredentials : CompositeCallCredentials.Of(_channelCredentials, options.Credentials) };
+            options = options.WithCredentials(options.Credentials is null ? _channelCredentials : CallCredentials.Compose(_channelCredentials, options.Credentials));
         }
 
         var config = Config;
-        if (config.MethodConfigs.Count == 0 || config.FindMethodConfig(service, name) is not { } mc)
+        if (config.MethodConfigs.Count == 0 || config.FindMethodConfig(method.ServiceName, method.Name) is not { } mc)
         {
-            return options;
+            return new CallPlan(options, null, null, null);
         }
 
-        if (mc.WaitForReady == true && !options.WaitForReady)
+        if (mc.WaitForReady == true && !options.IsWaitForReady)
         {
-            options = options with { WaitForReady = true };
+            options = options.WithWaitForReady(true);
         }
 
-        // A timeout past DateTimeOffset.MaxValue (e.g. the max protobuf Duration) means no deadline at all.
-        var now = _time.GetUtcNow();
-        if (mc.Timeout is { } timeout && timeout < DateTimeOffset.MaxValue - now)
+        // A timeout past DateTime.MaxValue (e.g. the max protobuf Duration) means no deadline at all.
+        var now = _time.GetUtcNow().UtcDateTime;
+        if (mc.Timeout is { } timeout && timeout < DateTime.MaxValue - now)
         {
             var deadline = now + timeout;
-            if (options.Deadline is null || options.Deadline > deadline)
+            if (options.Deadline is not { } current || current > deadline)
             {
-                options = options with { Deadline = deadline };
+                options = options.WithDeadline(deadline);
             }
         }
 
-        // The smaller of the config's and the caller's limit wins; the transport then takes the smaller of that and
-        // its own (the channel's dial options), which is grpc-go's rule for MaxReqSize / MaxRespSize.
-        if (mc.MaxRequestMessageBytes is { } maxRequest && !(options.MaxSendMessageSize <= maxRequest))
-        {
-            options = options with { MaxSendMessageSize = maxRequest };
-        }
+        // The connection takes the smaller of these and its own (the channel's options): grpc-go's rule.
+        return new CallPlan(options, mc.MaxRequestMessageBytes, mc.MaxResponseMessageBytes, null);
+    }
 
-        if (mc.MaxResponseMessageBytes is { } maxResponse && !(options.MaxReceiveMessageSize <= maxResponse))
-        {
-            options = options with { MaxReceiveMessageSize = maxResponse };
-        }
-
-        return options;
+    /// <summary>What a call's method config and credentials made of its options; <see cref="Refusal"/> fails it before any pick.</summary>
+    private readonly record struct CallPlan(CallOptions Options, int? MaxSend, int? MaxReceive, RpcException? Refusal)
+    {
+        public CallInvoker InvokerOf(IClientTransport transport) =>
+            MaxSend is null && MaxReceive is null ? transport.Invoker : transport.InvokerFor(MaxSend, MaxReceive);
     }
 }

@@ -1,15 +1,21 @@
-using ActorChannel.Transport;
+using Grpc.Core;
 
 namespace ActorChannel.Client.Calls;
 
 /// <summary>
-/// The call state of a channel call, returned before the call has a transport: it answers for the pick
-/// while it waits (and fails), then forwards to the transport call of the current attempt. Costs one object
-/// per call unless someone asks for headers before the call reached a transport.
+/// The state behind a channel call's Grpc.Core call object, which is returned before the call has a connection:
+/// it answers for the pick while it waits (and fails), then forwards to the current attempt's Grpc.Net.Client
+/// call. Costs one object per call unless someone asks for headers before the call reached a connection.
 /// </summary>
-internal sealed class DeferredCallState : ICallState
+internal sealed class DeferredCallState
 {
-    private AsyncCallBase? _inner;
+    // Static so that making a call object allocates no delegate: Grpc.Core passes this state back to them.
+    public static readonly Func<object, Task<Metadata>> HeadersOf = static s => ((DeferredCallState)s).ResponseHeadersAsync;
+    public static readonly Func<object, Status> StatusOf = static s => ((DeferredCallState)s).GetStatus();
+    public static readonly Func<object, Metadata> TrailersOf = static s => ((DeferredCallState)s).GetTrailers();
+    public static readonly Action<object> CancelOf = static s => ((DeferredCallState)s).Cancel();
+
+    private CallAttempt? _inner;
     private RpcException? _failure;
     private TaskCompletionSource<Metadata>? _earlyHeaders;
     private CancellationTokenSource? _cts;
@@ -87,11 +93,8 @@ internal sealed class DeferredCallState : ICallState
         Volatile.Read(ref _inner)?.Dispose();
     }
 
-    /// <summary>
-    /// The call now runs on <paramref name="inner"/>, the transport's call object (a new attempt replaces the
-    /// previous one). Every call kind shares <see cref="AsyncCallBase"/>, so no adapter is needed per call.
-    /// </summary>
-    public void Attach(AsyncCallBase inner)
+    /// <summary>The call now runs on <paramref name="inner"/> (a new attempt replaces the previous one).</summary>
+    public void Attach(CallAttempt inner)
     {
         // A full fence (not Volatile.Write, which lets the reads below move before the store): Cancel and
         // ResponseHeadersAsync store then read in the opposite order, so one side always sees the other.

@@ -1,9 +1,10 @@
 using ActorChannel.Transport;
+using Grpc.Core;
 
 namespace ActorChannel.Client.Calls;
 
 /// <summary>
-/// A response stream that exists before its call has a transport: the first read awaits the pick. When the
+/// A response stream that exists before its call has a connection: the first read awaits the pick. When the
 /// first read fails "not processed" before any message arrived, the call is restarted once on a new pick.
 /// </summary>
 internal sealed class DeferredReader<T> : IAsyncStreamReader<T>
@@ -22,21 +23,21 @@ internal sealed class DeferredReader<T> : IAsyncStreamReader<T>
         _restart = restart;
     }
 
-    public T Current => _inner is null ? throw new InvalidOperationException("MoveNextAsync has not returned true yet.") : _inner.Current;
+    public T Current => _inner is null ? throw new InvalidOperationException("MoveNext has not returned true yet.") : _inner.Current;
 
-    public async ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken = default)
+    public async Task<bool> MoveNext(CancellationToken cancellationToken)
     {
         while (true)
         {
             var inner = await _start.ConfigureAwait(false);
             try
             {
-                bool more = await inner.MoveNextAsync(cancellationToken).ConfigureAwait(false);
+                bool more = await inner.MoveNext(cancellationToken).ConfigureAwait(false);
                 _inner = inner;
                 _gotMessage |= more;
                 return more;
             }
-            catch (RpcException e) when (e.NotProcessed && !_gotMessage && !_restarted && _restart is not null && !_state.IsCancelled)
+            catch (RpcException e) when (!_gotMessage && !_restarted && _restart is not null && !_state.IsCancelled && CallFailures.NotProcessed(e))
             {
                 _restarted = true;
                 _start = _restart();
@@ -50,12 +51,34 @@ internal sealed class DeferredReader<T> : IAsyncStreamReader<T>
     }
 }
 
-/// <summary>A request stream whose writes wait for the pick, then go to the transport call's stream.</summary>
+/// <summary>A request stream whose writes wait for the pick, then go to the attempt's own stream.</summary>
 internal sealed class DeferredWriter<T>(Task<IClientStreamWriter<T>> start) : IClientStreamWriter<T>
 {
-    public async Task WriteAsync(T message, CancellationToken cancellationToken = default)
+    private WriteOptions? _writeOptions;
+
+    public WriteOptions? WriteOptions
+    {
+        get => _writeOptions;
+        set
+        {
+            _writeOptions = value;
+            if (start.IsCompletedSuccessfully)
+            {
+                start.Result.WriteOptions = value;
+            }
+        }
+    }
+
+    public Task WriteAsync(T message) => WriteAsync(message, CancellationToken.None);
+
+    public async Task WriteAsync(T message, CancellationToken cancellationToken)
     {
         var inner = await start.ConfigureAwait(false);
+        if (_writeOptions is not null)
+        {
+            inner.WriteOptions = _writeOptions;
+        }
+
         await inner.WriteAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
@@ -64,4 +87,18 @@ internal sealed class DeferredWriter<T>(Task<IClientStreamWriter<T>> start) : IC
         var inner = await start.ConfigureAwait(false);
         await inner.CompleteAsync().ConfigureAwait(false);
     }
+}
+
+/// <summary>The streams of a call that failed before it could start (e.g. refused call credentials).</summary>
+internal sealed class FailedStream<T>(RpcException error) : IAsyncStreamReader<T>, IClientStreamWriter<T>
+{
+    public T Current => throw new InvalidOperationException("The call failed before it started.");
+
+    public WriteOptions? WriteOptions { get; set; }
+
+    public Task<bool> MoveNext(CancellationToken cancellationToken) => Task.FromException<bool>(error);
+
+    public Task WriteAsync(T message) => Task.FromException(error);
+
+    public Task CompleteAsync() => Task.FromException(error);
 }

@@ -1,3 +1,5 @@
+using Grpc.Core;
+
 namespace ActorChannel.Client.Connectivity;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using ActorChannel.Transport;
 using Microsoft.Extensions.Logging;
 

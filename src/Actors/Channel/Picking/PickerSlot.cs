@@ -1,3 +1,4 @@
+using Grpc.Core;
 using ActorChannel.Transport;
 
 namespace ActorChannel.Client.Picking;
@@ -153,7 +154,7 @@ internal sealed class PickerSlot
                     case PickKind.Drop:
                         throw new RpcException(result.Error);
                     case PickKind.Fail when !info.WaitForReady:
-                        throw new RpcException(new Status(StatusCode.Unavailable, DescribeFailure(result.Error.Detail)) { DebugException = result.Error.DebugException });
+                        throw new RpcException(new Status(StatusCode.Unavailable, DescribeFailure(result.Error.Detail), result.Error.DebugException));
                 }
             }
 

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Client.Picking;
 using ActorChannel.Transport;

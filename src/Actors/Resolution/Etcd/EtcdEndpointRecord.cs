@@ -1,3 +1,4 @@
+using Grpc.Core;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ActorChannel.Transport;

@@ -5,17 +5,17 @@ using System.Text;
 namespace ActorChannel.Transport;
 
 /// <summary>
-/// Validates the server certificate against the system roots, a given root (custom trust store),
+/// Validates the server certificate against the system roots, given roots (custom trust store),
 /// or the caller's callback, and remembers why it failed so the error can name it.
 /// </summary>
-internal sealed class TlsValidation(TlsCredentials credentials)
+internal sealed class TlsValidation(TransportSecurity security, RemoteCertificateValidationCallback? replacement)
 {
     /// <summary>Why the certificate was rejected; null while it was not.</summary>
     public string? Failure { get; private set; }
 
     public bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
-        if (credentials.Validation is { } callback)
+        if (replacement is { } callback)
         {
             var ok = callback(sender, certificate, chain, errors);
             if (!ok)
@@ -38,7 +38,7 @@ internal sealed class TlsValidation(TlsCredentials credentials)
             return false;
         }
 
-        if (credentials.RootCertificate is null)
+        if (security.RootCertificates is not { } roots)
         {
             if (errors == SslPolicyErrors.None)
             {
@@ -52,7 +52,7 @@ internal sealed class TlsValidation(TlsCredentials credentials)
         // A given root: build the chain against it alone, ignoring the system store's verdict.
         using var custom = new X509Chain();
         custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.Add(credentials.RootCertificate);
+        custom.ChainPolicy.CustomTrustStore.AddRange(roots);
         custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         if (chain is not null)
         {
@@ -68,7 +68,7 @@ internal sealed class TlsValidation(TlsCredentials credentials)
             return true;
         }
 
-        Failure = "RemoteCertificateChainErrors against the given root certificate" + Describe(custom);
+        Failure = "RemoteCertificateChainErrors against the given root certificates" + Describe(custom);
         return false;
     }
 

@@ -1,14 +1,8 @@
+using Grpc.Core;
+
 namespace ActorChannel.Client.Connectivity;
 
-/// <summary>The connectivity states of a channel or subchannel (connectivity-semantics-and-api.md).</summary>
-public enum ConnectivityState
-{
-    Idle,
-    Connecting,
-    Ready,
-    TransientFailure,
-    Shutdown,
-}
+// The states are Grpc.Net.Client's Grpc.Core.ConnectivityState, so a program that also uses GrpcChannel has one enum.
 
 /// <summary>Which state may follow which; anything else is a bug in whoever reports it.</summary>
 public static class ConnectivityTransitions

@@ -1,0 +1,61 @@
+namespace ActorChannel.Transport;
+
+/// <summary>
+/// Sits between Grpc.Net.Client and the transport's SocketsHttpHandler: a request passes only while the connection
+/// takes calls, and is counted until its response is disposed, so a graceful close knows when the last call ended.
+/// </summary>
+internal sealed class CallGate(HttpClientTransport transport, HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    private string? _userAgent;
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (transport.TryStartCall() is { } gone)
+        {
+            return Task.FromException<HttpResponseMessage>(new CallNotSentException($"The request was not sent: {gone}."));
+        }
+
+        if (transport.HostHeader is { } host)
+        {
+            request.Headers.Host = host;
+        }
+
+        if (transport.Options.UserAgent is { } product)
+        {
+            SetUserAgent(request, product);
+        }
+
+        return SendCountedAsync(request, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendCountedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            transport.EndCall();
+            throw transport.Explain(e);
+        }
+
+        response.Content = new CallEndContent(response.Content, transport);
+        return response;
+    }
+
+    private void SetUserAgent(HttpRequestMessage request, string product)
+    {
+        var combined = Volatile.Read(ref _userAgent);
+        if (combined is null)
+        {
+            var own = request.Headers.UserAgent.ToString();
+            combined = own.Length == 0 ? product : product + " " + own;
+            Volatile.Write(ref _userAgent, combined);
+        }
+
+        request.Headers.Remove("User-Agent");
+        request.Headers.TryAddWithoutValidation("User-Agent", combined);
+    }
+}

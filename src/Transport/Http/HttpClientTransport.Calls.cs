@@ -1,0 +1,129 @@
+using System.Net;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace ActorChannel.Transport;
+
+public sealed partial class HttpClientTransport
+{
+    private readonly CallGate _callGate;
+    private readonly object _channelsGate = new();
+    private (int? Send, int? Receive, GrpcChannel Channel, CallInvoker Invoker)[] _channels = [];
+
+    /// <summary>
+    /// Calls on this connection with smaller message limits than the connection's (a method config's); the
+    /// smaller of each pair wins, grpc-go's rule. Grpc.Net.Client takes limits per channel only, so each distinct
+    /// pair gets its own GrpcChannel over the same handler (made once; a service config has few).
+    /// </summary>
+    public CallInvoker InvokerFor(int? maxSendMessageSize, int? maxReceiveMessageSize)
+    {
+        var send = Smaller(maxSendMessageSize, Options.MaxSendMessageSize);
+        var receive = Smaller(maxReceiveMessageSize, Options.MaxReceiveMessageSize);
+        foreach (var entry in Volatile.Read(ref _channels))
+        {
+            if (entry.Send == send && entry.Receive == receive)
+            {
+                return entry.Invoker;
+            }
+        }
+
+        lock (_channelsGate)
+        {
+            foreach (var entry in _channels)
+            {
+                if (entry.Send == send && entry.Receive == receive)
+                {
+                    return entry.Invoker;
+                }
+            }
+
+            var channel = GrpcChannel.ForAddress(BaseUri, new GrpcChannelOptions
+            {
+                HttpHandler = _callGate,
+                DisposeHttpClient = false,
+                Credentials = Security.CallCredentials is { } perCall ? ChannelCredentials.Create(ChannelCredentials.SecureSsl, perCall) : null,
+                UnsafeUseInsecureChannelCallCredentials = Options.UnsafeUseInsecureChannelCallCredentials,
+                MaxSendMessageSize = send,
+                MaxReceiveMessageSize = receive,
+                HttpVersion = HttpVersion.Version20,
+                HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            });
+            var invoker = channel.CreateCallInvoker();
+            Volatile.Write(ref _channels, [.. _channels, (send, receive, channel, invoker)]);
+            return invoker;
+        }
+    }
+
+    private static int? Smaller(int? a, int? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
+
+    private void DisposeGrpcChannels()
+    {
+        foreach (var entry in Volatile.Read(ref _channels))
+        {
+            entry.Channel.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Says why a request failed in the handler before it had a response, keeping the handler's exception as the
+    /// cause. Grpc.Net.Client puts the message in the call's status and maps an IOException to UNAVAILABLE.
+    /// </summary>
+    internal Exception Explain(Exception error)
+    {
+        if (error is OperationCanceledException || error is CallNotSentException)
+        {
+            // The caller's cancellation or deadline: Grpc.Net.Client reports those itself.
+            return error;
+        }
+
+        var neverSent = Find<HttpRequestException>(error) is { HttpRequestError: HttpRequestError.ConnectionError };
+        if (LostReason is { } lost && Find<HttpProtocolException>(error) is not { ErrorCode: (long)Http2ErrorCode.RefusedStream })
+        {
+            return neverSent ? new CallNotSentException($"The request was not sent: {lost}.", error) : new IOException(Capitalize(lost) + ".", error);
+        }
+
+        if (ClosedLocally)
+        {
+            var closed = $"the transport to {Address} was closed by its owner";
+            return neverSent ? new CallNotSentException($"The request was not sent: {closed}.", error) : new IOException(Capitalize(closed) + ".", error);
+        }
+
+        if (neverSent)
+        {
+            return new CallNotSentException($"The request was not sent: {GoneReason ?? Innermost(error)}.", error);
+        }
+
+        if (ProtocolFailure is { } notHttp2)
+        {
+            return new IOException(Capitalize(notHttp2) + ".", error);
+        }
+
+        return error;
+    }
+
+    private static string Capitalize(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+
+    private static string Innermost(Exception e)
+    {
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e.Message.TrimEnd('.');
+    }
+
+    private static T? Find<T>(Exception? e)
+        where T : Exception
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is T t)
+            {
+                return t;
+            }
+        }
+
+        return null;
+    }
+}
