@@ -1,4 +1,6 @@
 using ActorChannel.Transport;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 
 namespace ActorChannel.Host.Cli;
 
@@ -14,11 +16,15 @@ public sealed class AttributingTransportFactory(IClientTransportFactory inner, B
 
     private sealed class Transport(IClientTransport inner, BackendTally tally) : IClientTransport
     {
-        private readonly CountingInvoker _invoker = new(inner.Invoker, tally, inner.Address.ToString());
+        private readonly CountingInterceptor _counter = new(tally, inner.Address.ToString());
+        private CallInvoker? _invoker;
 
         public TransportAddress Address => inner.Address;
 
-        public CallInvoker Invoker => _invoker;
+        public CallInvoker Invoker => _invoker ??= inner.Invoker.Intercept(_counter);
+
+        public CallInvoker InvokerFor(int? maxSendMessageSize, int? maxReceiveMessageSize) =>
+            inner.InvokerFor(maxSendMessageSize, maxReceiveMessageSize).Intercept(_counter);
 
         public int ActiveCalls => inner.ActiveCalls;
 
@@ -31,39 +37,19 @@ public sealed class AttributingTransportFactory(IClientTransportFactory inner, B
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 
-    private sealed class CountingInvoker(CallInvoker inner, BackendTally tally, string address) : CallInvoker
+    private sealed class CountingInterceptor(BackendTally tally, string address) : Interceptor
     {
-        public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options)
+        public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
         {
-            var call = inner.AsyncUnaryCall(method, request, options);
-            return new AsyncUnaryCall<TResponse>(CountAsync(call.ResponseAsync), new CallState<TResponse>(call));
+            var call = continuation(request, context);
+            return new AsyncUnaryCall<TResponse>(CountAsync(call.ResponseAsync), call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
         }
-
-        public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options) =>
-            inner.AsyncServerStreamingCall(method, request, options);
-
-        public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, CallOptions options) =>
-            inner.AsyncClientStreamingCall(method, options);
-
-        public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, CallOptions options) =>
-            inner.AsyncDuplexStreamingCall(method, options);
 
         private async Task<TResponse> CountAsync<TResponse>(Task<TResponse> response)
         {
             var value = await response.ConfigureAwait(false);
             tally.Count(address);
             return value;
-        }
-
-        private sealed class CallState<TResponse>(AsyncUnaryCall<TResponse> call) : ICallState
-        {
-            public Task<Metadata> ResponseHeadersAsync => call.ResponseHeadersAsync;
-
-            public Status GetStatus() => call.GetStatus();
-
-            public Metadata GetTrailers() => call.GetTrailers();
-
-            public void Cancel() => call.Dispose();
         }
     }
 }

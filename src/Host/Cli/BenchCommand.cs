@@ -1,9 +1,9 @@
+using Grpc.Core;
 using ActorChannel.Host.Logging;
 using System.CommandLine;
 using System.Globalization;
 using ActorChannel.Client;
 using ActorChannel.Client.Connectivity;
-using ActorChannel.Host.Clients;
 using ActorChannel.Protos.HelloWorld;
 using ActorChannel.Transport;
 using Serilog.Events;
@@ -55,7 +55,7 @@ public static class BenchCommand
         await ConnectAsync(channel, settings, ct).ConfigureAwait(false);
 
         var time = TimeProvider.System;
-        var client = new GreeterClient(channel);
+        var client = new Greeter.GreeterClient(channel);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var started = time.GetTimestamp();
         var callers = Enumerable.Range(0, settings.Concurrency).Select(_ => Task.Run(() => CallerAsync(client, time, stop.Token), CancellationToken.None)).ToArray();
@@ -95,7 +95,7 @@ public static class BenchCommand
 
     private sealed record CallerResult(List<long> Latencies, long Errors);
 
-    private static async Task<CallerResult> CallerAsync(GreeterClient client, TimeProvider time, CancellationToken stop)
+    private static async Task<CallerResult> CallerAsync(Greeter.GreeterClient client, TimeProvider time, CancellationToken stop)
     {
         var latencies = new List<long>(4096);
         long errors = 0;
@@ -105,7 +105,7 @@ public static class BenchCommand
             var start = time.GetTimestamp();
             try
             {
-                using var call = client.SayHelloAsync(request, new CallOptions { Deadline = time.GetUtcNow().AddSeconds(10) });
+                using var call = client.SayHelloAsync(request, new CallOptions(deadline: (time.GetUtcNow().AddSeconds(10)).UtcDateTime));
                 await call.ResponseAsync.ConfigureAwait(false);
                 latencies.Add(time.GetTimestamp() - start);
             }

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using ActorChannel.Client;
 using ActorChannel.Client.Backoff;
 using ActorChannel.Transport;

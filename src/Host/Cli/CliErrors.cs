@@ -1,3 +1,4 @@
+using Grpc.Core;
 using ActorChannel.Transport;
 
 namespace ActorChannel.Host.Cli;

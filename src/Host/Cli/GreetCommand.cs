@@ -1,6 +1,7 @@
+using ActorChannel.Protos.HelloWorld;
+using Grpc.Core;
 using ActorChannel.Host.Logging;
 using System.CommandLine;
-using ActorChannel.Host.Clients;
 using ActorChannel.Transport;
 using Serilog.Events;
 
@@ -31,14 +32,14 @@ public static class GreetCommand
         var tally = new BackendTally();
         await using var akka = HostActorSystem.Start("greet");
         await using var channel = ChannelDialer.Dial(new DialSettings(target, policy, logs) { Tally = tally, System = akka.System });
-        var client = new GreeterClient(channel);
+        var client = new Greeter.GreeterClient(channel);
         var failed = 0;
         for (var i = 1; i <= count; i++)
         {
             var before = tally.Snapshot();
             try
             {
-                var reply = await client.SayHelloAsync(name, new CallOptions { Deadline = TimeProvider.System.GetUtcNow() + timeout, CancellationToken = ct }).ConfigureAwait(false);
+                var reply = (await client.SayHelloAsync(new HelloRequest { Name = name }, new CallOptions(deadline: DateTime.UtcNow + timeout, cancellationToken: ct)).ConfigureAwait(false)).Message;
                 var backend = tally.Snapshot().FirstOrDefault(p => p.Value != before.GetValueOrDefault(p.Key)).Key ?? "?";
                 io.Out.WriteLine($"{reply}    [{backend}]");
             }

@@ -15,7 +15,7 @@ public static class SampleCommand
     public static Command Create(CliIo io)
     {
         var sample = new Command("sample", "Run an embedding sample: a worker service using AddActorChannel, or an actor-based service owning its channel");
-        sample.Add(Make(io, "worker", "A .NET worker service: AddActorChannel from configuration, a typed GreeterClient from DI, Serilog", RunWorkerAsync));
+        sample.Add(Make(io, "worker", "A .NET worker service: AddActorChannel from configuration, a typed Greeter.GreeterClient from DI, Serilog", RunWorkerAsync));
         sample.Add(Make(io, "actors", "An actor-based service: the channel is its child actor and its state changes arrive as messages", RunActorsAsync));
         return sample;
     }

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using System.CommandLine;
 using System.Globalization;
 using ActorChannel.Client;

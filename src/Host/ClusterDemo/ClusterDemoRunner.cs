@@ -1,9 +1,10 @@
+using ActorChannel.Protos.HelloWorld;
+using Grpc.Core;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using ActorChannel.Client;
 using ActorChannel.Host.Cli;
-using ActorChannel.Host.Clients;
 using ActorChannel.Host.Demo;
 using ActorChannel.Host.Logging;
 using ActorChannel.Transport;
@@ -71,7 +72,7 @@ public static class ClusterDemoRunner
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var script = new ClusterScript(nodes, board, seenAt, seed, tunedFailureDetector, log);
-            var traffic = DemoRunner.TrafficAsync(new GreeterClient(channel), board, options, time, stop.Token);
+            var traffic = DemoRunner.TrafficAsync(new Greeter.GreeterClient(channel), board, options, time, stop.Token);
             var states = DemoRunner.WatchStateAsync(channel, board, stop.Token);
             var scripted = script.RunAsync(options.Duration, stop.Token);
             var view = live

@@ -1,8 +1,8 @@
+using Grpc.Core;
 using System.Globalization;
 using ActorChannel.Client;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Host.Cli;
-using ActorChannel.Host.Clients;
 using ActorChannel.Host.Logging;
 using ActorChannel.Protos.HelloWorld;
 using ActorChannel.Transport;
@@ -44,7 +44,7 @@ public static class DemoRunner
         var notes = new string?[options.Backends];
         try
         {
-            var traffic = TrafficAsync(new GreeterClient(channel), board, options, time, stop.Token);
+            var traffic = TrafficAsync(new Greeter.GreeterClient(channel), board, options, time, stop.Token);
             var states = WatchStateAsync(channel, board, stop.Token);
             var script = ScriptAsync(backends, board, options, notes, log, time, stop.Token);
             var view = live
@@ -77,7 +77,7 @@ public static class DemoRunner
     /// <summary>Which backend the demo kills: the middle one, so the table shows traffic moving to both sides.</summary>
     public static int VictimIndex(int backends) => backends / 2;
 
-    internal static async Task TrafficAsync(GreeterClient client, DemoScoreboard board, DemoOptions options, TimeProvider time, CancellationToken stop)
+    internal static async Task TrafficAsync(Greeter.GreeterClient client, DemoScoreboard board, DemoOptions options, TimeProvider time, CancellationToken stop)
     {
         var pending = new List<Task>();
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / options.CallsPerSecond), time);
@@ -100,12 +100,12 @@ public static class DemoRunner
         await Task.WhenAll(pending).ConfigureAwait(false);
     }
 
-    private static async Task CallAsync(GreeterClient client, DemoScoreboard board, DemoOptions options, TimeProvider time)
+    private static async Task CallAsync(Greeter.GreeterClient client, DemoScoreboard board, DemoOptions options, TimeProvider time)
     {
         try
         {
             // Wait-for-ready: while a backend is down the picker skips it, so no call should fail.
-            using var call = client.SayHelloAsync(new HelloRequest { Name = "demo" }, new CallOptions { WaitForReady = true, Deadline = time.GetUtcNow() + options.CallTimeout });
+            using var call = client.SayHelloAsync(new HelloRequest { Name = "demo" }, new CallOptions(deadline: (time.GetUtcNow() + options.CallTimeout).UtcDateTime).WithWaitForReady(true));
             await call.ResponseAsync.ConfigureAwait(false);
             board.CallSucceeded();
         }

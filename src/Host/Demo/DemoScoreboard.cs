@@ -1,3 +1,4 @@
+using Grpc.Core;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using ActorChannel.Client;

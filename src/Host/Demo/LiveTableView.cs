@@ -1,3 +1,4 @@
+using Grpc.Core;
 using System.Globalization;
 using ActorChannel.Client.Connectivity;
 using Spectre.Console;

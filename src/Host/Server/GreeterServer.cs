@@ -1,3 +1,4 @@
+using ActorChannel.Protos.HelloWorld;
 using System.Net;
 using ActorChannel.Host.Server.Services;
 using Microsoft.AspNetCore.Builder;
@@ -31,7 +32,7 @@ public static class GreeterServer
         var behavior = new ServerBehavior(options.Delay, options.FailWith);
         var events = new ServerEvents();
         var connections = new ConnectionTracker();
-        foreach (var service in new[] { "", Clients.GreeterMethods.ServiceName, Clients.TestServiceMethods.ServiceName })
+        foreach (var service in new[] { "", Greeter.Descriptor.FullName, ActorChannel.Protos.Testing.TestService.Descriptor.FullName })
         {
             health.Set(service, options.InitialHealth);
         }

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using ActorChannel.Transport;

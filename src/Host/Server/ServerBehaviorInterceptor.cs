@@ -1,4 +1,3 @@
-using ActorChannel.Host.Clients;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
@@ -11,7 +10,7 @@ namespace ActorChannel.Host.Server;
 /// <param name="time">The delay's clock (a test may pass a virtual one); the delay also ends at the call's deadline.</param>
 internal sealed class ServerBehaviorInterceptor(ServerBehavior behavior, TimeProvider time) : Interceptor
 {
-    private const string HealthPrefix = "/" + HealthMethods.ServiceName + "/";
+    private const string HealthPrefix = "/" + "grpc.health.v1.Health" + "/";
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -51,7 +50,7 @@ internal sealed class ServerBehaviorInterceptor(ServerBehavior behavior, TimePro
 
         if (behavior.FailWith is { } fail)
         {
-            throw new RpcException(new Status((StatusCode)(int)fail.Code, fail.Detail));
+            throw new RpcException(fail);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using ActorChannel.Client;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Host.Logging;

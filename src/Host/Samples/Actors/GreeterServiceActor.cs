@@ -1,6 +1,7 @@
+using ActorChannel.Protos.HelloWorld;
+using Grpc.Core;
 using ActorChannel.Client;
 using ActorChannel.Client.Connectivity;
-using ActorChannel.Host.Clients;
 using ActorChannel.Transport;
 using Akka.Actor;
 using Akka.Event;
@@ -55,7 +56,7 @@ public sealed class GreeterServiceActor : ReceiveActor
     private readonly string _target;
     private readonly ManagedChannelOptions _channelOptions;
     private ManagedChannel? _channel;
-    private GreeterClient? _client;
+    private Greeter.GreeterClient? _client;
     private int _answered;
 
     public GreeterServiceActor(string target, ManagedChannelOptions channelOptions)
@@ -99,7 +100,7 @@ public sealed class GreeterServiceActor : ReceiveActor
         };
         _channel = ManagedChannel.Spawn(Context, _target, options, "channel");
         _channel.SubscribeState(Self);
-        _client = new GreeterClient(_channel);
+        _client = new Greeter.GreeterClient(_channel);
         _log.Info("Greeter service: channel {0} is my child; subscribed to its state and its subchannels' transitions", _channel.Actor.Path);
     }
 
@@ -108,8 +109,8 @@ public sealed class GreeterServiceActor : ReceiveActor
         // The deadline is read on the channel's clock, the system's scheduler.
         var deadline = Context.System.Scheduler.Now + CallTimeout;
         var replyTo = Sender;
-        _client!.SayHelloAsync(greet.Name, new CallOptions { WaitForReady = true, Deadline = deadline })
-            .PipeTo(Self, success: reply => new GreeterServiceMessage.GreetFinished(replyTo, reply, null), failure: e => new GreeterServiceMessage.GreetFinished(replyTo, null, e));
+        _client!.SayHelloAsync(new HelloRequest { Name = greet.Name }, new CallOptions(deadline: deadline.UtcDateTime).WithWaitForReady(true)).ResponseAsync
+            .PipeTo(Self, success: reply => new GreeterServiceMessage.GreetFinished(replyTo, reply.Message, null), failure: e => new GreeterServiceMessage.GreetFinished(replyTo, null, e));
     }
 
     private void Finished(GreeterServiceMessage.GreetFinished done)

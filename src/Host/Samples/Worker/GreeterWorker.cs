@@ -1,4 +1,5 @@
-using ActorChannel.Host.Clients;
+using ActorChannel.Protos.HelloWorld;
+using Grpc.Core;
 using ActorChannel.Transport;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,10 +19,10 @@ public sealed class GreeterWorkerOptions
 }
 
 /// <summary>
-/// A plain BackgroundService: it gets a <see cref="GreeterClient"/> from DI (made over the channel that
+/// A plain BackgroundService: it gets a <see cref="Greeter.GreeterClient"/> from DI (made over the channel that
 /// AddActorChannel registered) and knows nothing of actors.
 /// </summary>
-public sealed class GreeterWorker(GreeterClient client, IOptions<GreeterWorkerOptions> options, IHostApplicationLifetime lifetime, ILogger<GreeterWorker> logger, TimeProvider? time = null) : BackgroundService
+public sealed class GreeterWorker(Greeter.GreeterClient client, IOptions<GreeterWorkerOptions> options, IHostApplicationLifetime lifetime, ILogger<GreeterWorker> logger, TimeProvider? time = null) : BackgroundService
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private int _ok;
@@ -35,7 +36,7 @@ public sealed class GreeterWorker(GreeterClient client, IOptions<GreeterWorkerOp
         {
             try
             {
-                var reply = await client.SayHelloAsync(settings.Name, new CallOptions { WaitForReady = true, Deadline = _time.GetUtcNow().AddSeconds(10), CancellationToken = stoppingToken });
+                var reply = (await client.SayHelloAsync(new HelloRequest { Name = settings.Name }, new CallOptions(deadline: _time.GetUtcNow().AddSeconds(10).UtcDateTime, cancellationToken: stoppingToken).WithWaitForReady(true))).Message;
                 Interlocked.Increment(ref _ok);
                 logger.LogInformation("Worker: call {Number}: {Reply}", i, reply);
             }

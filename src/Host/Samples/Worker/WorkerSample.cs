@@ -1,4 +1,4 @@
-using ActorChannel.Host.Clients;
+using ActorChannel.Protos.HelloWorld;
 using ActorChannel.Host.Logging;
 using ActorChannel.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -53,7 +53,7 @@ public static class WorkerSample
         builder.Logging.AddSerilog(serilog.CreateLogger(), dispose: true);
 
         builder.Services.AddActorChannel("greeter", builder.Configuration.GetSection("ActorChannel:Greeter"))
-            .AddClient(invoker => new GreeterClient(invoker));
+            .AddClient(invoker => new Greeter.GreeterClient(invoker));
         builder.Services.Configure<GreeterWorkerOptions>(builder.Configuration.GetSection("Worker"));
         builder.Services.AddSingleton<GreeterWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GreeterWorker>());
