@@ -1,9 +1,8 @@
-using ActorChannel.Host.Clients;
 using ActorChannel.Host.Server;
 using ActorChannel.Interop.Tests.Infrastructure;
 using ActorChannel.Protos.HelloWorld;
 using ActorChannel.Protos.Testing;
-using ActorChannel.Transport;
+using Grpc.Core;
 using Grpc.Health.V1;
 using Xunit;
 using WireStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
@@ -23,8 +22,8 @@ public sealed class OurServerLifecycleTests
         Assert.Equal(WireStatus.Serving, await CheckAsync(client, ""));
         server.Health.Set("", ServingStatus.NotServing);
         Assert.Equal(WireStatus.NotServing, await CheckAsync(client, ""));
-        Assert.Equal(WireStatus.Serving, await CheckAsync(client, GreeterMethods.ServiceName));
-        var unknown = await client.SendAsync(HealthMethods.Check.FullName, RawGrpcClient.Frame(new HealthCheckRequest { Service = "no.Such" }));
+        Assert.Equal(WireStatus.Serving, await CheckAsync(client, Greeter.Descriptor.FullName));
+        var unknown = await client.SendAsync(RpcPaths.HealthCheck, RawGrpcClient.Frame(new HealthCheckRequest { Service = "no.Such" }));
         Assert.Equal("5", unknown.GrpcStatus);
     }
 
@@ -34,7 +33,7 @@ public sealed class OurServerLifecycleTests
         var server = await GreeterServer.StartAsync(new GreeterServerOptions());
         await using var _ = server;
         using var client = new RawGrpcClient(server.Url);
-        using var watch = await client.OpenAsync(HealthMethods.Watch.FullName, RawGrpcClient.Frame(new HealthCheckRequest()));
+        using var watch = await client.OpenAsync(RpcPaths.HealthWatch, RawGrpcClient.Frame(new HealthCheckRequest()));
         Assert.Equal(WireStatus.Serving, await NextStatusAsync(watch));
         server.Health.Set("", ServingStatus.NotServing);
         Assert.Equal(WireStatus.NotServing, await NextStatusAsync(watch));
@@ -53,7 +52,7 @@ public sealed class OurServerLifecycleTests
     {
         await using var server = await GreeterServer.StartAsync(new GreeterServerOptions());
         using var client = new RawGrpcClient(server.Url);
-        using var watch = await client.OpenAsync(HealthMethods.Watch.FullName, RawGrpcClient.Frame(new HealthCheckRequest { Service = "later.Service" }));
+        using var watch = await client.OpenAsync(RpcPaths.HealthWatch, RawGrpcClient.Frame(new HealthCheckRequest { Service = "later.Service" }));
         Assert.Equal(WireStatus.ServiceUnknown, await NextStatusAsync(watch));
         server.Health.Set("later.Service", ServingStatus.Serving);
         Assert.Equal(WireStatus.Serving, await NextStatusAsync(watch));
@@ -66,13 +65,13 @@ public sealed class OurServerLifecycleTests
     {
         await using var server = await GreeterServer.StartAsync(new GreeterServerOptions { FailWith = new Status(StatusCode.Unavailable, "switched off") });
         using var client = new RawGrpcClient(server.Url);
-        var hello = await client.SendAsync(GreeterMethods.SayHello.FullName, RawGrpcClient.Frame(new HelloRequest { Name = "x" }));
+        var hello = await client.SendAsync(RpcPaths.SayHello, RawGrpcClient.Frame(new HelloRequest { Name = "x" }));
         Assert.Equal("14", hello.GrpcStatus);
         Assert.Equal("switched off", hello.RawGrpcMessage);
         Assert.Equal(WireStatus.Serving, await CheckAsync(client, ""));
 
         server.Behavior.FailWith = null;
-        var again = await client.SendAsync(GreeterMethods.SayHello.FullName, RawGrpcClient.Frame(new HelloRequest { Name = "x" }));
+        var again = await client.SendAsync(RpcPaths.SayHello, RawGrpcClient.Frame(new HelloRequest { Name = "x" }));
         Assert.Equal("0", again.GrpcStatus);
     }
 
@@ -81,7 +80,7 @@ public sealed class OurServerLifecycleTests
     {
         await using var server = await GreeterServer.StartAsync(new GreeterServerOptions { Delay = TimeSpan.FromMinutes(5) });
         using var client = new RawGrpcClient(server.Url);
-        var r = await client.SendAsync(GreeterMethods.SayHello.FullName, RawGrpcClient.Frame(new HelloRequest()), [("grpc-timeout", "50m")]);
+        var r = await client.SendAsync(RpcPaths.SayHello, RawGrpcClient.Frame(new HelloRequest()), [("grpc-timeout", "50m")]);
         Assert.Equal("4", r.GrpcStatus);
     }
 
@@ -91,7 +90,7 @@ public sealed class OurServerLifecycleTests
         var server = await GreeterServer.StartAsync(new GreeterServerOptions());
         await using var _ = server;
         using var client = new RawGrpcClient(server.Url);
-        using var call = await client.OpenAsync(TestServiceMethods.ServerStream.FullName, RawGrpcClient.Frame(new StreamRequest { Count = 4, IntervalMs = 100 }));
+        using var call = await client.OpenAsync(RpcPaths.ServerStream, RawGrpcClient.Frame(new StreamRequest { Count = 4, IntervalMs = 100 }));
         Assert.NotNull(await call.ReadAsync().WaitAsync(Bound));
 
         var stop = server.StopGracefullyAsync();
@@ -105,7 +104,7 @@ public sealed class OurServerLifecycleTests
         Assert.Equal("0", call.GrpcStatus);
         await stop.WaitAsync(Bound);
         using var late = new RawGrpcClient(server.Url);
-        await Assert.ThrowsAsync<HttpRequestException>(() => late.SendAsync(GreeterMethods.SayHello.FullName, RawGrpcClient.Frame(new HelloRequest())));
+        await Assert.ThrowsAsync<HttpRequestException>(() => late.SendAsync(RpcPaths.SayHello, RawGrpcClient.Frame(new HelloRequest())));
     }
 
     [Fact]
@@ -113,7 +112,7 @@ public sealed class OurServerLifecycleTests
     {
         var server = await GreeterServer.StartAsync(new GreeterServerOptions());
         using var client = new RawGrpcClient(server.Url);
-        using var call = await client.OpenAsync(TestServiceMethods.ServerStream.FullName, RawGrpcClient.Frame(new StreamRequest { Count = 1000, IntervalMs = 100 }));
+        using var call = await client.OpenAsync(RpcPaths.ServerStream, RawGrpcClient.Frame(new StreamRequest { Count = 1000, IntervalMs = 100 }));
         Assert.NotNull(await call.ReadAsync().WaitAsync(Bound));
         Assert.Equal(1, server.OpenConnections);
 
@@ -139,7 +138,7 @@ public sealed class OurServerLifecycleTests
 
         await using var second = await GreeterServer.StartAsync(new GreeterServerOptions { InstanceName = "second", Port = port });
         using var client = new RawGrpcClient(second.Url);
-        var r = await client.SendAsync(GreeterMethods.SayHello.FullName, RawGrpcClient.Frame(new HelloRequest { Name = "again" }));
+        var r = await client.SendAsync(RpcPaths.SayHello, RawGrpcClient.Frame(new HelloRequest { Name = "again" }));
         Assert.Equal("Hello again from second", HelloReply.Parser.ParseFrom(Assert.Single(r.Messages)).Message);
     }
 
@@ -154,7 +153,7 @@ public sealed class OurServerLifecycleTests
 
     private static async Task<WireStatus> CheckAsync(RawGrpcClient client, string service)
     {
-        var r = await client.SendAsync(HealthMethods.Check.FullName, RawGrpcClient.Frame(new HealthCheckRequest { Service = service }));
+        var r = await client.SendAsync(RpcPaths.HealthCheck, RawGrpcClient.Frame(new HealthCheckRequest { Service = service }));
         Assert.Equal("0", r.GrpcStatus);
         return HealthCheckResponse.Parser.ParseFrom(Assert.Single(r.Messages)).Status;
     }

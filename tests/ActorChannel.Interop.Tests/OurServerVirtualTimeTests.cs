@@ -1,4 +1,3 @@
-using ActorChannel.Host.Clients;
 using ActorChannel.Host.Server;
 using ActorChannel.Interop.Tests.Infrastructure;
 using ActorChannel.Protos.HelloWorld;
@@ -18,7 +17,7 @@ public sealed class OurServerVirtualTimeTests
         var clock = new ManualClock();
         await using var server = await GreeterServer.StartAsync(new GreeterServerOptions { Delay = TimeSpan.FromSeconds(30), TimeProvider = clock, InstanceName = "slow" });
         using var client = new RawGrpcClient(server.Url);
-        var call = client.SendAsync(GreeterMethods.SayHello.FullName, RawGrpcClient.Frame(new HelloRequest { Name = "t" }));
+        var call = client.SendAsync(RpcPaths.SayHello, RawGrpcClient.Frame(new HelloRequest { Name = "t" }));
 
         await clock.WaitForTimersAsync(1).WaitAsync(Bound);
         clock.Advance(TimeSpan.FromSeconds(29));
@@ -39,7 +38,7 @@ public sealed class OurServerVirtualTimeTests
         var clock = new ManualClock();
         await using var server = await GreeterServer.StartAsync(new GreeterServerOptions { TimeProvider = clock });
         using var client = new RawGrpcClient(server.Url);
-        var call = client.SendAsync(TestServiceMethods.Echo.FullName, RawGrpcClient.Frame(new EchoRequest { DelayMs = 3_600_000 }), [("grpc-timeout", "200m")]);
+        var call = client.SendAsync(RpcPaths.Echo, RawGrpcClient.Frame(new EchoRequest { DelayMs = 3_600_000 }), [("grpc-timeout", "200m")]);
 
         var r = await call.WaitAsync(Bound);
         Assert.Equal("4", r.GrpcStatus);

@@ -1,9 +1,8 @@
-using ActorChannel.Host.Clients;
 using ActorChannel.Host.Server;
 using ActorChannel.Interop.Tests.Infrastructure;
 using ActorChannel.Protos.HelloWorld;
 using ActorChannel.Protos.Testing;
-using ActorChannel.Transport;
+using Grpc.Core;
 using Xunit;
 
 namespace ActorChannel.Interop.Tests;
@@ -29,7 +28,7 @@ public sealed class OurServerWireTests : IAsyncLifetime
     [Fact]
     public async Task Unary_reply_has_headers_message_and_status_in_trailers()
     {
-        var r = await _client.SendAsync(GreeterMethods.SayHello.FullName, RawGrpcClient.Frame(new HelloRequest { Name = "raw" }));
+        var r = await _client.SendAsync(RpcPaths.SayHello, RawGrpcClient.Frame(new HelloRequest { Name = "raw" }));
         Assert.Equal(200, r.HttpStatus);
         Assert.Equal("application/grpc", r.Headers["content-type"]);
         Assert.Equal("0", r.Trailers["grpc-status"]);
@@ -40,7 +39,7 @@ public sealed class OurServerWireTests : IAsyncLifetime
     public async Task Error_before_any_message_is_trailers_only_with_percent_encoded_message()
     {
         var request = new EchoRequest { FailWith = new RequestedStatus { Code = (int)StatusCode.FailedPrecondition, Message = "nöt ✓ 100%" } };
-        var r = await _client.SendAsync(TestServiceMethods.Echo.FullName, RawGrpcClient.Frame(request));
+        var r = await _client.SendAsync(RpcPaths.Echo, RawGrpcClient.Frame(request));
         Assert.True(r.IsTrailersOnly, $"headers: {string.Join(", ", r.Headers)}; trailers: {string.Join(", ", r.Trailers)}");
         Assert.Equal("9", r.GrpcStatus);
         Assert.Equal("n%C3%B6t %E2%9C%93 100%25", r.RawGrpcMessage);
@@ -59,7 +58,7 @@ public sealed class OurServerWireTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_request_encoding_is_unimplemented_and_names_what_is_accepted()
     {
-        var r = await _client.SendAsync(GreeterMethods.SayHello.FullName, RawGrpcClient.Frame(new HelloRequest(), compressed: true), [("grpc-encoding", "snappy")]);
+        var r = await _client.SendAsync(RpcPaths.SayHello, RawGrpcClient.Frame(new HelloRequest(), compressed: true), [("grpc-encoding", "snappy")]);
         Assert.Equal("12", r.GrpcStatus);
         Assert.Contains("gzip", r.Headers["grpc-accept-encoding"]);
     }
@@ -67,7 +66,7 @@ public sealed class OurServerWireTests : IAsyncLifetime
     [Fact]
     public async Task Request_over_the_receive_limit_is_resource_exhausted()
     {
-        var r = await _client.SendAsync(TestServiceMethods.Echo.FullName, RawGrpcClient.Frame(new EchoRequest { Payload = Google.Protobuf.ByteString.CopyFrom(new byte[1024 * 1024 + 1]) }));
+        var r = await _client.SendAsync(RpcPaths.Echo, RawGrpcClient.Frame(new EchoRequest { Payload = Google.Protobuf.ByteString.CopyFrom(new byte[1024 * 1024 + 1]) }));
         Assert.Equal("8", r.GrpcStatus);
     }
 
@@ -75,7 +74,7 @@ public sealed class OurServerWireTests : IAsyncLifetime
     public async Task Truncated_request_is_internal()
     {
         var framed = RawGrpcClient.Frame(new HelloRequest { Name = "cut" });
-        var r = await _client.SendAsync(GreeterMethods.SayHello.FullName, framed[..^2]);
+        var r = await _client.SendAsync(RpcPaths.SayHello, framed[..^2]);
         Assert.Equal("13", r.GrpcStatus);
     }
 
@@ -83,7 +82,7 @@ public sealed class OurServerWireTests : IAsyncLifetime
     public async Task Malformed_grpc_timeout_is_ignored()
     {
         // Grpc.AspNetCore logs a malformed grpc-timeout and serves the call without a deadline.
-        var r = await _client.SendAsync(GreeterMethods.SayHello.FullName, RawGrpcClient.Frame(new HelloRequest { Name = "late" }), [("grpc-timeout", "12x")]);
+        var r = await _client.SendAsync(RpcPaths.SayHello, RawGrpcClient.Frame(new HelloRequest { Name = "late" }), [("grpc-timeout", "12x")]);
         Assert.Equal("0", r.GrpcStatus);
         Assert.Equal("Hello late from wire", HelloReply.Parser.ParseFrom(Assert.Single(r.Messages)).Message);
     }
@@ -91,7 +90,7 @@ public sealed class OurServerWireTests : IAsyncLifetime
     [Fact]
     public async Task Server_side_deadline_ends_the_call_with_deadline_exceeded()
     {
-        var r = await _client.SendAsync(TestServiceMethods.Echo.FullName, RawGrpcClient.Frame(new EchoRequest { DelayMs = 30_000 }), [("grpc-timeout", "100m")]);
+        var r = await _client.SendAsync(RpcPaths.Echo, RawGrpcClient.Frame(new EchoRequest { DelayMs = 30_000 }), [("grpc-timeout", "100m")]);
         Assert.Equal("4", r.GrpcStatus);
     }
 
@@ -113,7 +112,7 @@ public sealed class OurServerWireTests : IAsyncLifetime
             gz.Write(Google.Protobuf.MessageExtensions.ToByteArray(payload));
         }
 
-        var r = await _client.SendAsync(TestServiceMethods.Echo.FullName, RawGrpcClient.Frame(payload, compressed: true, payload: ms.ToArray()), [("grpc-encoding", "gzip"), ("grpc-accept-encoding", "gzip")]);
+        var r = await _client.SendAsync(RpcPaths.Echo, RawGrpcClient.Frame(payload, compressed: true, payload: ms.ToArray()), [("grpc-encoding", "gzip"), ("grpc-accept-encoding", "gzip")]);
         Assert.Equal("0", r.GrpcStatus);
         Assert.Equal("gzip", r.Headers["grpc-encoding"]);
         Assert.True(Assert.Single(r.Messages).Length < 1000, "the reply should be compressed");

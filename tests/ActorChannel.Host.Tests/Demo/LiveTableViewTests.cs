@@ -1,5 +1,5 @@
-using ActorChannel.Client.Connectivity;
 using ActorChannel.Host.Demo;
+using Grpc.Core;
 using Spectre.Console;
 using Xunit;
 

@@ -1,6 +1,6 @@
-using ActorChannel.Client.Connectivity;
 using ActorChannel.Host.Samples.Actors;
 using ActorChannel.Host.Tests.Infrastructure;
+using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 

@@ -1,10 +1,11 @@
-using ActorChannel.Client.Connectivity;
-using ActorChannel.Host.Clients;
 using ActorChannel.Host.Tests.Infrastructure;
 using ActorChannel.Hosting;
+using ActorChannel.Interop.Tests.Infrastructure;
+using ActorChannel.Protos.HelloWorld;
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.TestKit;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit;
@@ -31,7 +32,7 @@ public sealed class AddActorChannelSystemTests
         Assert.Same(system, channels.System);
         Assert.Equal("shop", channel.Actor.Path.Address.System);
         Assert.Equal("/user/greeter", channel.Actor.Path.ToStringWithoutAddress());
-        Assert.Equal("Hello shop from shop-backend", await new GreeterClient(channel).SayHelloAsync("shop"));
+        Assert.Equal("Hello shop from shop-backend", await new Greeter.GreeterClient(channel).GreetAsync("shop"));
     }
 
     [Fact]
@@ -43,14 +44,14 @@ public sealed class AddActorChannelSystemTests
             // Hosted services are made before any of them starts: this one's client dials before AddAkka's system runs.
             services.AddHostedService<EarlyClient>();
             services.AddAkka("shop", _ => { });
-            services.AddActorChannel("greeter", o => o.Target = server.Address).AddClient(invoker => new GreeterClient(invoker));
+            services.AddActorChannel("greeter", o => o.Target = server.Address).AddClient<Greeter.GreeterClient>();
         });
 
         var channel = host.Get<IGrpcChannelProvider>().GetChannel("greeter");
 
         Assert.Same(host.Get<ActorSystem>(), host.Get<IGrpcChannelProvider>().System);
         Assert.Equal("shop", channel.Actor.Path.Address.System);
-        Assert.Equal("Hello early from shop-backend", await new GreeterClient(channel).SayHelloAsync("early"));
+        Assert.Equal("Hello early from shop-backend", await new Greeter.GreeterClient(channel).GreetAsync("early"));
     }
 
     [Fact]
@@ -118,9 +119,9 @@ public sealed class AddActorChannelSystemTests
     }
 
     /// <summary>A hosted service that takes a typed client in its constructor, as a worker does.</summary>
-    private sealed class EarlyClient(GreeterClient client) : Microsoft.Extensions.Hosting.IHostedService
+    private sealed class EarlyClient(Greeter.GreeterClient client) : Microsoft.Extensions.Hosting.IHostedService
     {
-        public GreeterClient Client { get; } = client;
+        public Greeter.GreeterClient Client { get; } = client;
 
         public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

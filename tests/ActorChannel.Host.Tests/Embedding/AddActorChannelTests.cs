@@ -1,8 +1,9 @@
 using ActorChannel.Client;
-using ActorChannel.Client.Connectivity;
-using ActorChannel.Host.Clients;
 using ActorChannel.Host.Tests.Infrastructure;
 using ActorChannel.Hosting;
+using ActorChannel.Interop.Tests.Infrastructure;
+using ActorChannel.Protos.HelloWorld;
+using Grpc.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -23,21 +24,54 @@ public sealed class AddActorChannelTests
             ["Channels:Greeter:MaxReceiveMessageSize"] = "1048576",
         }).Build();
         var services = new ServiceCollection().AddLogging();
-        services.AddActorChannel("greeter", configuration.GetSection("Channels:Greeter")).AddClient(invoker => new GreeterClient(invoker));
+        CallInvoker? madeOver = null;
+        services.AddActorChannel("greeter", configuration.GetSection("Channels:Greeter")).AddClient(invoker => new Greeter.GreeterClient(madeOver = invoker));
         await using var provider = services.BuildServiceProvider();
 
         var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<ActorChannelOptions>>().Get("greeter");
         Assert.Equal(TimeSpan.FromSeconds(3), options.Backoff.MaxBackoff);
         Assert.Equal(1048576, options.MaxReceiveMessageSize);
 
-        var client = provider.GetRequiredService<GreeterClient>();
-        Assert.Equal("Hello DI from di", await client.SayHelloAsync("DI"));
+        var client = provider.GetRequiredService<Greeter.GreeterClient>();
+        Assert.Equal("Hello DI from di", await client.GreetAsync("DI"));
 
         var channels = provider.GetRequiredService<IGrpcChannelProvider>();
         var channel = channels.GetChannel("greeter");
-        Assert.Same(channel, client.Invoker);
+        Assert.Same(channel.CreateCallInvoker(), madeOver);
         Assert.Equal(server.Address, channel.Target);
         Assert.Equal("/user/greeter", channel.Actor.Path.ToStringWithoutAddress());
+    }
+
+    [Fact]
+    public async Task AddClient_of_a_generated_client_resolves_one_that_calls_a_real_backend_through_the_named_channel()
+    {
+        await using var server = await Backends.StartOursAsync("generated");
+        var services = new ServiceCollection();
+        services.AddActorChannel("greeter", o => o.Target = server.Address).AddClient<Greeter.GreeterClient>();
+        await using var provider = services.BuildServiceProvider();
+
+        var first = provider.GetRequiredService<Greeter.GreeterClient>();
+        var second = provider.GetRequiredService<Greeter.GreeterClient>();
+
+        // Transient clients over the one channel: both answer, over one connection.
+        Assert.NotSame(first, second);
+        Assert.Equal("Hello first from generated", await first.GreetAsync("first"));
+        var reply = await second.SayHelloAsync(new HelloRequest { Name = "second" }, deadline: DateTime.UtcNow.AddSeconds(10));
+        Assert.Equal("Hello second from generated", reply.Message);
+        var channel = provider.GetRequiredService<IGrpcChannelProvider>().GetChannel("greeter");
+        Assert.Equal(ConnectivityState.Ready, channel.State);
+        Assert.Equal(server.Address, Assert.Single(channel.GetSubchannels()).Address.ToString());
+        Assert.Equal(1, server.OpenConnections);
+    }
+
+    [Fact]
+    public void AddClient_of_a_client_without_a_CallInvoker_constructor_is_refused_naming_it()
+    {
+        var builder = new ServiceCollection().AddActorChannel("c", o => o.Target = "127.0.0.1:1");
+
+        var error = Assert.Throws<ArgumentException>(() => builder.AddClient<NoInvokerConstructor>());
+
+        Assert.Contains(typeof(NoInvokerConstructor).FullName!, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -106,5 +140,11 @@ public sealed class AddActorChannelTests
 
         var error = Assert.ThrowsAny<ArgumentException>(() => provider.GetRequiredService<IGrpcChannelProvider>().GetChannel("bad"));
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A client Grpc.Tools did not make: no public constructor taking a CallInvoker.</summary>
+    private sealed class NoInvokerConstructor : ClientBase<NoInvokerConstructor>
+    {
+        protected override NoInvokerConstructor NewInstance(ClientBaseConfiguration configuration) => this;
     }
 }

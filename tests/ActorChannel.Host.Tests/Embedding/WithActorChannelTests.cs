@@ -1,9 +1,10 @@
-using ActorChannel.Client.Connectivity;
-using ActorChannel.Host.Clients;
 using ActorChannel.Host.Tests.Infrastructure;
 using ActorChannel.Hosting;
+using ActorChannel.Interop.Tests.Infrastructure;
+using ActorChannel.Protos.HelloWorld;
 using Akka.Actor;
 using Akka.Hosting;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -28,7 +29,7 @@ public sealed class WithActorChannelTests
         Assert.Equal("orders", actor.Path.Address.System);
         Assert.Equal(channel.Actor, actor);
         Assert.Equal(["greeter"], ManagedChannelRegistry.For(system).Names);
-        Assert.Equal("Hello akka from akka-backend", await new GreeterClient(channel).SayHelloAsync("akka"));
+        Assert.Equal("Hello akka from akka-backend", await new Greeter.GreeterClient(channel).GreetAsync("akka"));
         Assert.Equal(1, server.OpenConnections);
 
         // The channel stops with the system: no one disposes it, Akka.Hosting's shutdown ends it and its connection.
@@ -52,7 +53,7 @@ public sealed class WithActorChannelTests
 
         Assert.Same(ManagedChannelRegistry.For(system).Get("greeter"), channel);
         Assert.Same(system, channels.System);
-        Assert.Equal("Hello provider from akka-backend", await new GreeterClient(channel).SayHelloAsync("provider"));
+        Assert.Equal("Hello provider from akka-backend", await new Greeter.GreeterClient(channel).GreetAsync("provider"));
         var error = Assert.Throws<InvalidOperationException>(() => channels.GetChannel("other"));
         Assert.Contains("'other'", error.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => ManagedChannelRegistry.For(system).Get("other"));

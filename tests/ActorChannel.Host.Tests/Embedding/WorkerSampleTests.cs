@@ -1,7 +1,7 @@
-using ActorChannel.Client.Connectivity;
 using ActorChannel.Host.Samples.Worker;
 using ActorChannel.Host.Tests.Infrastructure;
 using ActorChannel.Hosting;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Xunit;

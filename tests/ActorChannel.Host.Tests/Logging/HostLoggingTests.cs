@@ -1,7 +1,8 @@
 using ActorChannel.Host.Cli;
-using ActorChannel.Host.Clients;
 using ActorChannel.Host.Logging;
 using ActorChannel.Host.Tests.Infrastructure;
+using ActorChannel.Interop.Tests.Infrastructure;
+using ActorChannel.Protos.HelloWorld;
 using Serilog.Events;
 using Xunit;
 
@@ -18,7 +19,7 @@ public sealed class HostLoggingTests
         using (var logs = HostLogging.CreateFactory(new LogTarget { Feed = (e, _) => events.Enqueue(e) }))
         {
             await using var channel = ChannelDialer.Dial(new DialSettings(server.Address, "pick_first", logs));
-            await new GreeterClient(channel).SayHelloAsync("log");
+            await new Greeter.GreeterClient(channel).GreetAsync("log");
         }
 
         var ready = Assert.Single(events, e => e.Properties.TryGetValue("To", out var to) && to.ToString() == "\"READY\"" && e.Properties.ContainsKey("SubchannelId"));

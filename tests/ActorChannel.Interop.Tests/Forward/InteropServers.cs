@@ -1,21 +1,22 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
+using ActorChannel.Client;
 using ActorChannel.Host.Server;
 using ActorChannel.Interop.Tests.Infrastructure;
-using ActorChannel.Transport;
+using Grpc.Core;
 using Xunit;
 
 namespace ActorChannel.Interop.Tests.Forward;
 
-/// <summary>A server the transport's interop cases run against: ours in process, or a peer program.</summary>
+/// <summary>A server the channel's interop cases run against: ours in process, or a peer program.</summary>
 public abstract class InteropServer : IAsyncLifetime
 {
     public abstract string InstanceName { get; }
 
     public int Port { get; protected set; }
 
-    /// <summary>How the transport dials it (plaintext unless overridden).</summary>
-    public virtual TransportOptions TransportOptions => new();
+    /// <summary>How a channel dials it (plaintext unless overridden).</summary>
+    public virtual ManagedChannelOptions ChannelOptions => new() { Credentials = ChannelCredentials.Insecure };
 
     /// <summary>Completes when the server reported that the client cancelled a call of <paramref name="path"/>.</summary>
     public abstract Task WaitForCancellationAsync(string path, TimeSpan timeout);
@@ -65,9 +66,10 @@ public sealed class OurTlsServer : OurServer
 
     protected override X509Certificate2? Certificate => _certificate;
 
-    public override TransportOptions TransportOptions => new()
+    /// <summary>TLS trusting only the test's certificate, with the certificate's host name as the authority.</summary>
+    public override ManagedChannelOptions ChannelOptions => new()
     {
-        Credentials = ChannelCredentials.Tls(rootCertificate: X509CertificateLoader.LoadCertificate(_certificate.Export(X509ContentType.Cert))),
+        Credentials = new SslCredentials(_certificate.ExportCertificatePem()),
         Authority = $"{TestCertificate.HostName}:{Port}",
     };
 

@@ -1,13 +1,16 @@
 using System.Collections.Concurrent;
-using ActorChannel.Host.Clients;
 using ActorChannel.Host.Server;
 using ActorChannel.Protos.Testing;
 using ActorChannel.Transport;
+using Grpc.Core;
 using Xunit;
 
 namespace ActorChannel.Interop.Tests.Forward;
 
-/// <summary>What our transport sees of our server's graceful stop (GOAWAY, the call in flight finishes) and abort (connection dropped).</summary>
+/// <summary>
+/// What our transport sees of our server's graceful stop (GOAWAY, the call in flight finishes) and abort (connection dropped):
+/// the generated client over one transport's own invoker, as the connection events are the transport's.
+/// </summary>
 public sealed class TransportSeesServerStop
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
@@ -19,18 +22,18 @@ public sealed class TransportSeesServerStop
         await using var _ = server;
         var events = new EventLog();
         await using var transport = await ConnectAsync(server, events);
-        using var call = new TestServiceClient(transport.Invoker).ServerStream(new StreamRequest { Count = 4, IntervalMs = 100 });
-        Assert.True(await call.ResponseStream.MoveNextAsync());
+        using var call = new TestService.TestServiceClient(transport.Invoker).ServerStream(new StreamRequest { Count = 4, IntervalMs = 100 });
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
 
         var stop = server.StopGracefullyAsync();
         var items = 1;
-        while (await call.ResponseStream.MoveNextAsync())
+        while (await call.ResponseStream.MoveNext(CancellationToken.None))
         {
             items++;
         }
 
         Assert.Equal(4, items);
-        Assert.Equal(StatusCode.OK, call.GetStatus().Code);
+        Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
         await stop.WaitAsync(Bound);
         await events.WaitForAsync(e => e is ConnectionEvent.Closed);
         Assert.Contains(events.All, e => e is ConnectionEvent.GoAwayReceived { ErrorCode: Http2ErrorCode.NoError });
@@ -42,13 +45,13 @@ public sealed class TransportSeesServerStop
         var server = await GreeterServer.StartAsync(new GreeterServerOptions());
         var events = new EventLog();
         await using var transport = await ConnectAsync(server, events);
-        using var call = new TestServiceClient(transport.Invoker).ServerStream(new StreamRequest { Count = 1000, IntervalMs = 100 });
-        Assert.True(await call.ResponseStream.MoveNextAsync());
+        using var call = new TestService.TestServiceClient(transport.Invoker).ServerStream(new StreamRequest { Count = 1000, IntervalMs = 100 });
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
 
         await server.AbortAsync().WaitAsync(Bound);
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            while (await call.ResponseStream.MoveNextAsync())
+            while (await call.ResponseStream.MoveNext(CancellationToken.None))
             {
             }
         });

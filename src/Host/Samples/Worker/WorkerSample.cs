@@ -53,7 +53,7 @@ public static class WorkerSample
         builder.Logging.AddSerilog(serilog.CreateLogger(), dispose: true);
 
         builder.Services.AddActorChannel("greeter", builder.Configuration.GetSection("ActorChannel:Greeter"))
-            .AddClient(invoker => new Greeter.GreeterClient(invoker));
+            .AddClient<Greeter.GreeterClient>();
         builder.Services.Configure<GreeterWorkerOptions>(builder.Configuration.GetSection("Worker"));
         builder.Services.AddSingleton<GreeterWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GreeterWorker>());

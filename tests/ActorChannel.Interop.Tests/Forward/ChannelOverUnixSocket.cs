@@ -1,14 +1,16 @@
-using ActorChannel.Host.Clients;
+using ActorChannel.Client;
 using ActorChannel.Host.Server;
+using ActorChannel.Interop.Tests.Infrastructure;
+using ActorChannel.Protos.HelloWorld;
 using ActorChannel.Protos.Testing;
-using ActorChannel.Transport;
 using Google.Protobuf;
+using Grpc.Core;
 using Xunit;
 
 namespace ActorChannel.Interop.Tests.Forward;
 
-/// <summary>Our transport dialling our server on a Unix domain socket.</summary>
-public sealed class TransportOverUnixSocket
+/// <summary>A channel dialling our server on a Unix domain socket (a unix: target).</summary>
+public sealed class ChannelOverUnixSocket
 {
     [Fact]
     public async Task Unary_and_bidi_over_a_unix_socket()
@@ -18,17 +20,16 @@ public sealed class TransportOverUnixSocket
         {
             await using var server = await GreeterServer.StartAsync(new GreeterServerOptions { UnixSocketPath = path, InstanceName = "uds" });
             Assert.Equal("unix:" + path, server.Address);
-            await using var transport = HttpClientTransportFactory.Instance.Create(TransportAddress.Unix(path), new TransportOptions { Authority = "localhost" }, _ => { });
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            await transport.ConnectAsync(cts.Token);
+            await using var channel = ManagedChannel.Dial(server.Address, new ManagedChannelOptions { Credentials = ChannelCredentials.Insecure });
+            await channel.ConnectAsync(TimeSpan.FromSeconds(20));
 
-            Assert.Equal("Hello unix from uds", await new GreeterClient(transport.Invoker).SayHelloAsync("unix"));
-            using var call = new TestServiceClient(transport.Invoker).BidiEcho();
+            Assert.Equal("Hello unix from uds", await new Greeter.GreeterClient(channel).GreetAsync("unix"));
+            using var call = new TestService.TestServiceClient(channel).BidiEcho();
             await call.RequestStream.WriteAsync(new EchoRequest { Payload = ByteString.CopyFromUtf8("x") });
-            Assert.True(await call.ResponseStream.MoveNextAsync());
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
             Assert.Equal("x", call.ResponseStream.Current.Payload.ToStringUtf8());
             await call.RequestStream.CompleteAsync();
-            Assert.False(await call.ResponseStream.MoveNextAsync());
+            Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None));
         }
         finally
         {
