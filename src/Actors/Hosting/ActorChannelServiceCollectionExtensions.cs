@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 namespace ActorChannel.Hosting;
 
 /// <summary>
-/// <c>services.AddActorChannel("greeter", configuration.GetSection("ActorChannel:Greeter")).AddClient(invoker => new GreeterClient(invoker));</c>
+/// <c>services.AddActorChannel("greeter", configuration.GetSection("ActorChannel:Greeter")).AddClient&lt;Greeter.GreeterClient&gt;();</c>
 /// </summary>
 public static class ActorChannelServiceCollectionExtensions
 {

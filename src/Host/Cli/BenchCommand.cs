@@ -18,6 +18,9 @@ public static class BenchCommand
 {
     public sealed record BenchSettings(string Target, int Concurrency, TimeSpan Duration, string Policy)
     {
+        /// <summary>Calls made before timing starts (JIT, connection windows, the thread pool's growth); not counted.</summary>
+        public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(1);
+
         public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
         public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
@@ -30,13 +33,14 @@ public static class BenchCommand
         var duration = CliOptions.Duration("--duration", "-d", TimeSpan.FromSeconds(10), "How long to run");
         var policy = CliOptions.Policy("round_robin");
         var connectTimeout = CliOptions.Duration("--connect-timeout", null, TimeSpan.FromSeconds(10), "How long to wait for READY before giving up");
-        var command = new Command("bench", "Closed-loop unary benchmark; ends with one JSON line (qps, p50, p90, p99, errors, per-backend counts)")
+        var warmup = CliOptions.Duration("--warmup", null, TimeSpan.FromSeconds(1), "Calls before timing starts, not counted (0s for none)");
+        var command = new Command("bench", "Closed-loop unary benchmark; ends with one JSON line (qps, p50_us, p90_us, p99_us, errors, per-backend counts)")
         {
-            target, concurrency, duration, policy, connectTimeout,
+            target, concurrency, duration, policy, connectTimeout, warmup,
         };
         command.SetAction((parse, ct) => CliApp.Guard(io, () => RunAsync(
             io,
-            new BenchSettings(parse.GetRequiredValue(target), parse.GetValue(concurrency), parse.GetValue(duration), parse.GetRequiredValue(policy)) { ConnectTimeout = parse.GetValue(connectTimeout) },
+            new BenchSettings(parse.GetRequiredValue(target), parse.GetValue(concurrency), parse.GetValue(duration), parse.GetRequiredValue(policy)) { ConnectTimeout = parse.GetValue(connectTimeout), Warmup = parse.GetValue(warmup) },
             ct)));
         return command;
     }
@@ -57,10 +61,20 @@ public static class BenchCommand
         var time = TimeProvider.System;
         var client = new Greeter.GreeterClient(channel);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var started = time.GetTimestamp();
-        var callers = Enumerable.Range(0, settings.Concurrency).Select(_ => Task.Run(() => CallerAsync(client, time, stop.Token), CancellationToken.None)).ToArray();
+        var warmupEnd = time.GetTimestamp() + (long)(settings.Warmup.TotalSeconds * time.TimestampFrequency);
+        IReadOnlyDictionary<string, long> warmedUp = new Dictionary<string, long>();
+        long started = 0;
+
+        // Timing starts once every caller's warm-up calls have ended, so none of them is timed or counted.
+        var timed = new WarmupBarrier(settings.Concurrency, () =>
+        {
+            warmedUp = tally.Snapshot();
+            started = time.GetTimestamp();
+            stop.CancelAfter(settings.Duration);
+        });
+        var callers = Enumerable.Range(0, settings.Concurrency).Select(_ => Task.Run(() => CallerAsync(client, time, warmupEnd, timed, stop.Token), CancellationToken.None)).ToArray();
+        await timed.Released.ConfigureAwait(false);
         var progress = ProgressAsync(io, callers.Length, settings.ProgressInterval, time, started, tally, stop.Token);
-        stop.CancelAfter(settings.Duration);
         var results = await Task.WhenAll(callers).ConfigureAwait(false);
         var elapsed = time.GetElapsedTime(started);
         await progress.ConfigureAwait(false);
@@ -71,9 +85,9 @@ public static class BenchCommand
         var frequency = time.TimestampFrequency;
         var report = new BenchReport(
             settings.Target, settings.Policy, settings.Concurrency, Math.Round(elapsed.TotalSeconds, 3), latencies.Length,
-            Math.Round(latencies.Length / elapsed.TotalSeconds, 1),
+            Math.Round(latencies.Length / elapsed.TotalSeconds, 1), settings.Warmup.TotalSeconds,
             BenchReport.Percentile(latencies, 50, frequency), BenchReport.Percentile(latencies, 90, frequency), BenchReport.Percentile(latencies, 99, frequency),
-            errors, tally.Snapshot());
+            errors, tally.Snapshot().ToDictionary(p => p.Key, p => p.Value - warmedUp.GetValueOrDefault(p.Key)));
         io.Out.WriteLine(report.ToJson());
         return 0;
     }
@@ -95,17 +109,31 @@ public static class BenchCommand
 
     private sealed record CallerResult(List<long> Latencies, long Errors);
 
-    private static async Task<CallerResult> CallerAsync(Greeter.GreeterClient client, TimeProvider time, CancellationToken stop)
+    private static async Task<CallerResult> CallerAsync(Greeter.GreeterClient client, TimeProvider time, long warmupEnd, WarmupBarrier timed, CancellationToken stop)
     {
+        var request = new HelloRequest { Name = "bench" };
+        while (!stop.IsCancellationRequested && time.GetTimestamp() < warmupEnd)
+        {
+            try
+            {
+                using var call = client.SayHelloAsync(request, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10)));
+                await call.ResponseAsync.ConfigureAwait(false);
+            }
+            catch (RpcException)
+            {
+                // a warm-up call: not counted
+            }
+        }
+
+        await timed.ArriveAsync().ConfigureAwait(false);
         var latencies = new List<long>(4096);
         long errors = 0;
-        var request = new HelloRequest { Name = "bench" };
         while (!stop.IsCancellationRequested)
         {
             var start = time.GetTimestamp();
             try
             {
-                using var call = client.SayHelloAsync(request, new CallOptions(deadline: (time.GetUtcNow().AddSeconds(10)).UtcDateTime));
+                using var call = client.SayHelloAsync(request, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10)));
                 await call.ResponseAsync.ConfigureAwait(false);
                 latencies.Add(time.GetTimestamp() - start);
             }
@@ -116,6 +144,26 @@ public static class BenchCommand
         }
 
         return new CallerResult(latencies, errors);
+    }
+
+    /// <summary>Releases every caller together once the last has arrived, after running the start of the timed phase.</summary>
+    private sealed class WarmupBarrier(int callers, Action onRelease)
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _waiting = callers;
+
+        public Task Released => _released.Task;
+
+        public Task ArriveAsync()
+        {
+            if (Interlocked.Decrement(ref _waiting) == 0)
+            {
+                onRelease();
+                _released.SetResult();
+            }
+
+            return _released.Task;
+        }
     }
 
     private static async Task ProgressAsync(CliIo io, int callers, TimeSpan interval, TimeProvider time, long started, BackendTally tally, CancellationToken stop)

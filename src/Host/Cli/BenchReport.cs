@@ -11,9 +11,10 @@ public sealed record BenchReport(
     double DurationS,
     long Calls,
     double Qps,
-    double P50Ms,
-    double P90Ms,
-    double P99Ms,
+    double WarmupS,
+    double P50Us,
+    double P90Us,
+    double P99Us,
     long Errors,
     IReadOnlyDictionary<string, long> Backends)
 {
@@ -28,7 +29,7 @@ public sealed record BenchReport(
     public static BenchReport FromJson(string json) => JsonSerializer.Deserialize<BenchReport>(json, Json)
         ?? throw new FormatException("The bench report is empty.");
 
-    /// <summary>Nearest-rank percentile of sorted latencies (in Stopwatch ticks), in milliseconds.</summary>
+    /// <summary>Nearest-rank percentile of sorted latencies (in Stopwatch ticks), in microseconds.</summary>
     public static double Percentile(long[] sortedTicks, double percentile, long ticksPerSecond)
     {
         if (sortedTicks.Length == 0)
@@ -38,6 +39,6 @@ public sealed record BenchReport(
 
         var rank = (int)Math.Ceiling(percentile / 100.0 * sortedTicks.Length);
         var index = Math.Clamp(rank - 1, 0, sortedTicks.Length - 1);
-        return Math.Round(sortedTicks[index] * 1000.0 / ticksPerSecond, 3);
+        return Math.Round(sortedTicks[index] * 1_000_000.0 / ticksPerSecond, 1);
     }
 }

@@ -13,7 +13,7 @@ public sealed class BenchTests
         await using var b = await Backends.StartOursAsync("b");
         var cli = new CapturedCli();
 
-        var exit = await cli.RunAsync("bench", "--target", $"ipv4:{a.Address},{b.Address}", "-c", "4", "-d", "2500ms");
+        var exit = await cli.RunAsync("bench", "--target", $"ipv4:{a.Address},{b.Address}", "-c", "4", "-d", "2500ms", "--warmup", "500ms");
 
         Assert.True(exit == 0, cli.Error.ToString());
         Assert.Contains(cli.ErrorLines, l => l.StartsWith("bench:", StringComparison.Ordinal) && l.Contains("calls/s", StringComparison.Ordinal));
@@ -23,7 +23,8 @@ public sealed class BenchTests
         Assert.True(report.Calls > 0);
         Assert.Equal(0, report.Errors);
         Assert.True(report.Qps > 0);
-        Assert.True(report.P50Ms > 0 && report.P50Ms <= report.P90Ms && report.P90Ms <= report.P99Ms, $"{report.P50Ms} {report.P90Ms} {report.P99Ms}");
+        Assert.True(report.P50Us > 0 && report.P50Us <= report.P90Us && report.P90Us <= report.P99Us, $"{report.P50Us} {report.P90Us} {report.P99Us}");
+        Assert.Equal(0.5, report.WarmupS);
         Assert.Equal(new[] { a.Address, b.Address }.Order(StringComparer.Ordinal), report.Backends.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(report.Calls, report.Backends.Values.Sum());
     }
@@ -31,9 +32,9 @@ public sealed class BenchTests
     [Fact]
     public void The_json_line_has_the_documented_names()
     {
-        var json = new BenchReport("t", "round_robin", 1, 1, 10, 10, 1, 2, 3, 0, new Dictionary<string, long> { ["127.0.0.1:1"] = 10 }).ToJson();
+        var json = new BenchReport("t", "round_robin", 1, 1, 10, 10, 1, 1, 2, 3, 0, new Dictionary<string, long> { ["127.0.0.1:1"] = 10 }).ToJson();
 
-        foreach (var name in new[] { "\"qps\"", "\"p50_ms\"", "\"p90_ms\"", "\"p99_ms\"", "\"errors\"", "\"backends\"", "\"calls\"" })
+        foreach (var name in new[] { "\"qps\"", "\"warmup_s\"", "\"p50_us\"", "\"p90_us\"", "\"p99_us\"", "\"errors\"", "\"backends\"", "\"calls\"" })
         {
             Assert.Contains(name, json, StringComparison.Ordinal);
         }
@@ -46,9 +47,9 @@ public sealed class BenchTests
     {
         long[] ticks = [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000];
 
-        Assert.Equal(5.0, BenchReport.Percentile(ticks, 50, 1_000_000));
-        Assert.Equal(9.0, BenchReport.Percentile(ticks, 90, 1_000_000));
-        Assert.Equal(10.0, BenchReport.Percentile(ticks, 99, 1_000_000));
+        Assert.Equal(5000.0, BenchReport.Percentile(ticks, 50, 1_000_000));
+        Assert.Equal(9000.0, BenchReport.Percentile(ticks, 90, 1_000_000));
+        Assert.Equal(10000.0, BenchReport.Percentile(ticks, 99, 1_000_000));
         Assert.Equal(0.0, BenchReport.Percentile([], 50, 1_000_000));
     }
 
