@@ -14,10 +14,10 @@ public static class ChannelThroughputBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = Arg(args, "--seconds", 5.0);
-        var warmup = Arg(args, "--warmup", 2.0);
-        var rounds = (int)Arg(args, "--rounds", 2.0);
-        var callers = (ArgText(args, "--callers") ?? "1,16").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var seconds = BenchArgs.Number(args, "--seconds", 5.0);
+        var warmup = BenchArgs.Number(args, "--warmup", 2.0);
+        var rounds = (int)BenchArgs.Number(args, "--rounds", 2.0);
+        var callers = BenchArgs.Callers(args);
 
         await using var server = await GreeterEndpoint.StartAsync();
         var target = $"ipv4:127.0.0.1:{server.Port}";
@@ -34,7 +34,7 @@ public static class ChannelThroughputBenchmark
             ("ManagedChannel pick_first", () => UnaryClients.CallAsync(pickFirst)),
             ("ManagedChannel round_robin", () => UnaryClients.CallAsync(roundRobin)),
         };
-        variants = RoundSummary.Select(variants, ArgText(args, "--variants"));
+        variants = RoundSummary.Select(variants, BenchArgs.Text(args, "--variants"));
 
         Console.WriteLine($"# channel unary benchmark: {Environment.ProcessorCount} cores, in-process server, {seconds} s x {rounds} rounds, warmup {warmup} s, .NET {Environment.Version}");
         var results = new List<LoopResult>();
@@ -66,13 +66,4 @@ public static class ChannelThroughputBenchmark
         Credentials = ChannelCredentials.Insecure,
         DefaultServiceConfig = "{\"loadBalancingConfig\":[{\"" + policy + "\":{}}]}",
     });
-
-    private static double Arg(string[] args, string name, double fallback) =>
-        ArgText(args, name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
-
-    private static string? ArgText(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace ActorChannel.Benchmarks.Transport;
 
 /// <summary>The figures of one closed-loop run.</summary>
-internal sealed record LoopResult(string Variant, int Callers, long Calls, double Seconds, double P50Micros, double P99Micros, double BytesPerCall, double CpuMicrosPerCall, int Gen0, int Gen1, int Gen2)
+internal sealed record LoopResult(string Variant, int Callers, long Calls, double Seconds, double P50Micros, double P90Micros, double P99Micros, double BytesPerCall, double CpuMicrosPerCall, int Gen0, int Gen1, int Gen2)
 {
     public double CallsPerSecond => Calls / Seconds;
 }
@@ -78,7 +78,7 @@ internal static class ClosedLoop
 
         Array.Sort(all);
         double Micros(double q) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(q * all.Length))] * 1e6 / Stopwatch.Frequency;
-        return new LoopResult(variant, callers, total, elapsed, Micros(0.50), Micros(0.99), total == 0 ? 0 : (double)bytes / total, total == 0 ? 0 : cpuMicros / total,
+        return new LoopResult(variant, callers, total, elapsed, Micros(0.50), Micros(0.90), Micros(0.99), total == 0 ? 0 : (double)bytes / total, total == 0 ? 0 : cpuMicros / total,
             GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
     }
 }

@@ -15,7 +15,7 @@ public static class TransportBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var minimal = ArgText(args, "--greeter") == "minimal";
+        var minimal = BenchArgs.Text(args, "--greeter") == "minimal";
         if (args.Length > 0 && args[0] == "serve")
         {
             return await ServeAsync(minimal);
@@ -27,11 +27,11 @@ public static class TransportBenchmark
             return 0;
         }
 
-        var seconds = Arg(args, "--seconds", 10.0);
-        var warmup = Arg(args, "--warmup", 2.0);
-        var rounds = (int)Arg(args, "--rounds", 2.0);
-        var callers = (ArgText(args, "--callers") ?? "1,16").Split(',').Select(int.Parse).ToArray();
-        var child = ArgText(args, "--server") == "child";
+        var seconds = BenchArgs.Number(args, "--seconds", 10.0);
+        var warmup = BenchArgs.Number(args, "--warmup", 2.0);
+        var rounds = (int)BenchArgs.Number(args, "--rounds", 2.0);
+        var callers = BenchArgs.Callers(args);
+        var child = BenchArgs.Text(args, "--server") == "child";
 
         Process? server = null;
         GreeterEndpoint? inproc = null;
@@ -67,9 +67,9 @@ public static class TransportBenchmark
 
             // The token variant only showed that a cancellable token costs nothing visible: opt-in.
             variants = variants.Where(v => args.Contains("--with-token") || !v.Name.EndsWith("token", StringComparison.Ordinal)).ToArray();
-            variants = RoundSummary.Select(variants, ArgText(args, "--variants"));
+            variants = RoundSummary.Select(variants, BenchArgs.Text(args, "--variants"));
 
-            if (ArgText(args, "--profile") is { } profiled)
+            if (BenchArgs.Text(args, "--profile") is { } profiled)
             {
                 using var sampler = new AllocationSampler();
                 var (name, call) = variants.First(v => v.Name.StartsWith(profiled, StringComparison.OrdinalIgnoreCase));
@@ -164,14 +164,5 @@ public static class TransportBenchmark
         }
 
         return (process, int.Parse(line[5..], CultureInfo.InvariantCulture));
-    }
-
-    private static double Arg(string[] args, string name, double fallback) =>
-        ArgText(args, name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
-
-    private static string? ArgText(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

@@ -1,0 +1,24 @@
+using ActorChannel.Benchmarks.Transport;
+using ActorChannel.Client;
+using ActorChannel.Transport;
+
+namespace ActorChannel.Benchmarks.Calls;
+
+/// <summary>
+/// ActorChannel's channel in the <c>calls</c> mode, dialled as an application does. This is the one client to
+/// adjust when the channel's call layer changes (today: the home call layer, <c>ActorChannel.Transport</c>'s types).
+/// </summary>
+internal static class ChannelClients
+{
+    /// <summary><c>ipv4:127.0.0.1:P1,…</c>: pick_first is the channel's default, so it gets no service config.</summary>
+    public static async Task<CallsClient> DialAsync(string policy, IReadOnlyList<int> ports)
+    {
+        var channel = ManagedChannel.Dial("ipv4:" + string.Join(',', ports.Select(p => $"127.0.0.1:{p}")), new ManagedChannelOptions
+        {
+            Credentials = ChannelCredentials.Insecure,
+            DefaultServiceConfig = policy == "pick_first" ? null : "{\"loadBalancingConfig\":[{\"" + policy + "\":{}}]}",
+        });
+        await channel.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        return new CallsClient($"ManagedChannel {policy}", ClientRole.Channel, policy, () => UnaryClients.CallAsync(channel), channel.DisposeAsync);
+    }
+}
