@@ -1,49 +1,64 @@
 using ActorChannel.Transport;
+using Grpc.Core;
 
 namespace ActorChannel.TestKit;
 
-/// <summary>One call a <see cref="FakeTransport"/> received.</summary>
-public sealed record FakeCall(FakeTransport Transport, string Method, MethodType Type, object? Request, CallOptions Options);
+/// <summary>
+/// One call a <see cref="FakeTransport"/> received. <see cref="MaxSendMessageSize"/> and <see cref="MaxReceiveMessageSize"/>
+/// are the limits the channel asked for through <see cref="IClientTransport.InvokerFor"/> (a method config's); null
+/// when the call went through <see cref="IClientTransport.Invoker"/>.
+/// </summary>
+public sealed record FakeCall(FakeTransport Transport, string Method, MethodType Type, object? Request, CallOptions Options, int? MaxSendMessageSize = null, int? MaxReceiveMessageSize = null);
 
-/// <summary>Answers calls with the transport's handler; a closed transport fails them UNAVAILABLE, not processed.</summary>
-internal sealed class FakeCallInvoker(FakeTransport transport) : CallInvoker
+/// <summary>
+/// A Grpc.Core invoker that answers calls with the transport's handler; a closed (or closing) transport fails them
+/// UNAVAILABLE and not sent (<see cref="CallFailures.NotSent"/>), as the real transport does.
+/// </summary>
+internal sealed class FakeCallInvoker(FakeTransport transport, int? maxSend = null, int? maxReceive = null) : CallInvoker
 {
-    public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options)
+    public override TResponse BlockingUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request) =>
+        AsyncUnaryCall(method, host, options, request).ResponseAsync.GetAwaiter().GetResult();
+
+    public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request)
     {
         var state = new FakeCallState();
-        return new AsyncUnaryCall<TResponse>(RunAsync<TResponse>(new FakeCall(transport, method.FullName, method.Type, request, options), state), state);
+        var response = RunAsync<TResponse>(Describe(method, request, options), state);
+        return new AsyncUnaryCall<TResponse>(response, FakeCallState.HeadersOf, FakeCallState.StatusOf, FakeCallState.TrailersOf, FakeCallState.CancelOf, state);
     }
 
-    public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options)
+    public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request)
     {
         var state = new FakeCallState();
-        var response = RunAsync<TResponse>(new FakeCall(transport, method.FullName, method.Type, request, options), state);
-        return new AsyncServerStreamingCall<TResponse>(new SingleReader<TResponse>(response), state);
+        var response = RunAsync<TResponse>(Describe(method, request, options), state);
+        return new AsyncServerStreamingCall<TResponse>(new SingleReader<TResponse>(response), FakeCallState.HeadersOf, FakeCallState.StatusOf, FakeCallState.TrailersOf, FakeCallState.CancelOf, state);
     }
 
-    public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, CallOptions options)
+    public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options)
     {
         var state = new FakeCallState();
         var writer = new RecordingWriter<TRequest>();
-        var response = RunAsync<TResponse>(new FakeCall(transport, method.FullName, method.Type, writer.Messages, options), state, writer.Completed);
-        return new AsyncClientStreamingCall<TRequest, TResponse>(writer, response, state);
+        var response = RunAsync<TResponse>(Describe(method, writer.Messages, options), state, writer.Completed);
+        return new AsyncClientStreamingCall<TRequest, TResponse>(writer, response, FakeCallState.HeadersOf, FakeCallState.StatusOf, FakeCallState.TrailersOf, FakeCallState.CancelOf, state);
     }
 
-    public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, CallOptions options)
+    public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options)
     {
         var state = new FakeCallState();
         var writer = new RecordingWriter<TRequest>();
-        var response = RunAsync<TResponse>(new FakeCall(transport, method.FullName, method.Type, writer.Messages, options), state, writer.Completed);
-        return new AsyncDuplexStreamingCall<TRequest, TResponse>(writer, new SingleReader<TResponse>(response), state);
+        var response = RunAsync<TResponse>(Describe(method, writer.Messages, options), state, writer.Completed);
+        return new AsyncDuplexStreamingCall<TRequest, TResponse>(writer, new SingleReader<TResponse>(response), FakeCallState.HeadersOf, FakeCallState.StatusOf, FakeCallState.TrailersOf, FakeCallState.CancelOf, state);
     }
+
+    private FakeCall Describe<TRequest, TResponse>(Method<TRequest, TResponse> method, object? request, CallOptions options) =>
+        new(transport, method.FullName, method.Type, request, options, maxSend, maxReceive);
 
     private async Task<TResponse> RunAsync<TResponse>(FakeCall call, FakeCallState state, Task? requestsDone = null)
     {
         if (transport.IsClosed || transport.GracefullyClosed)
         {
-            var status = new Status(StatusCode.Unavailable, "transport closed");
-            state.Finish(status);
-            throw new RpcException(status, notProcessed: true);
+            var refused = CallFailures.NotSent("transport closed");
+            state.Finish(refused.Status);
+            throw refused;
         }
 
         transport.CallStarted(call);
@@ -61,7 +76,7 @@ internal sealed class FakeCallInvoker(FakeTransport transport) : CallInvoker
             }
 
             var result = await handled.ConfigureAwait(false);
-            state.Finish(Status.Ok);
+            state.Finish(Status.DefaultSuccess);
             return (TResponse)result!;
         }
         catch (RpcException e)
@@ -75,19 +90,41 @@ internal sealed class FakeCallInvoker(FakeTransport transport) : CallInvoker
         }
     }
 
-    private sealed class FakeCallState : ICallState
+    private sealed class FakeCallState
     {
+        public static readonly Func<object, Task<Metadata>> HeadersOf = static _ => Task.FromResult(new Metadata());
+        public static readonly Func<object, Status> StatusOf = static s => ((FakeCallState)s).GetStatus();
+        public static readonly Func<object, Metadata> TrailersOf = static s => ((FakeCallState)s).GetTrailers();
+        public static readonly Action<object> CancelOf = static s => ((FakeCallState)s).Cancel();
+
+        private readonly object _gate = new();
         private Status? _status;
 
-        public Task<Metadata> ResponseHeadersAsync { get; } = Task.FromResult(new Metadata());
+        public Status GetStatus()
+        {
+            lock (_gate)
+            {
+                return _status ?? throw new InvalidOperationException("call still running");
+            }
+        }
 
-        public Status GetStatus() => _status ?? throw new InvalidOperationException("call still running");
+        public Metadata GetTrailers()
+        {
+            lock (_gate)
+            {
+                return _status is null ? throw new InvalidOperationException("call still running") : Metadata.Empty;
+            }
+        }
 
-        public Metadata GetTrailers() => _status is null ? throw new InvalidOperationException("call still running") : Metadata.Empty;
+        public void Cancel() => Finish(new Status(StatusCode.Cancelled, "cancelled"));
 
-        public void Cancel() => _status ??= new Status(StatusCode.Cancelled, "cancelled");
-
-        public void Finish(Status status) => _status ??= status;
+        public void Finish(Status status)
+        {
+            lock (_gate)
+            {
+                _status ??= status;
+            }
+        }
     }
 
     private sealed class SingleReader<T>(Task<T> response) : IAsyncStreamReader<T>
@@ -96,7 +133,7 @@ internal sealed class FakeCallInvoker(FakeTransport transport) : CallInvoker
 
         public T Current { get; private set; } = default!;
 
-        public async ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken = default)
+        public async Task<bool> MoveNext(CancellationToken cancellationToken)
         {
             var value = await response.ConfigureAwait(false);
             if (_read)
@@ -118,7 +155,9 @@ internal sealed class FakeCallInvoker(FakeTransport transport) : CallInvoker
 
         public Task Completed => _completed.Task;
 
-        public Task WriteAsync(T message, CancellationToken cancellationToken = default)
+        public WriteOptions? WriteOptions { get; set; }
+
+        public Task WriteAsync(T message)
         {
             lock (Messages)
             {
@@ -127,6 +166,8 @@ internal sealed class FakeCallInvoker(FakeTransport transport) : CallInvoker
 
             return Task.CompletedTask;
         }
+
+        public Task WriteAsync(T message, CancellationToken cancellationToken) => WriteAsync(message);
 
         public Task CompleteAsync()
         {

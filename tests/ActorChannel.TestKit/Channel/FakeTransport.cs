@@ -1,4 +1,5 @@
 using ActorChannel.Transport;
+using Grpc.Core;
 
 namespace ActorChannel.TestKit;
 
@@ -31,6 +32,10 @@ public sealed class FakeTransport : IClientTransport
     public TransportOptions Options { get; }
 
     public CallInvoker Invoker { get; }
+
+    /// <summary>Records the limits asked for on each call it makes (<see cref="FakeCall.MaxSendMessageSize"/>); it enforces none.</summary>
+    public CallInvoker InvokerFor(int? maxSendMessageSize, int? maxReceiveMessageSize) =>
+        new FakeCallInvoker(this, maxSendMessageSize, maxReceiveMessageSize);
 
     public int ActiveCalls => Volatile.Read(ref _activeCalls);
 
