@@ -1,3 +1,4 @@
+using Grpc.Core;
 using ActorChannel.Benchmarks.Transport;
 using ActorChannel.Client;
 using ActorChannel.Transport;
@@ -6,7 +7,7 @@ namespace ActorChannel.Benchmarks.Calls;
 
 /// <summary>
 /// ActorChannel's channel in the <c>calls</c> mode, dialled as an application does. This is the one client to
-/// adjust when the channel's call layer changes (today: the home call layer, <c>ActorChannel.Transport</c>'s types).
+/// adjust when the channel's call layer changes (since the switch: Grpc.Net.Client under each subchannel).
 /// </summary>
 internal static class ChannelClients
 {
@@ -19,6 +20,6 @@ internal static class ChannelClients
             DefaultServiceConfig = policy == "pick_first" ? null : "{\"loadBalancingConfig\":[{\"" + policy + "\":{}}]}",
         });
         await channel.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        return new CallsClient($"ManagedChannel {policy}", ClientRole.Channel, policy, () => UnaryClients.CallAsync(channel), channel.DisposeAsync);
+        return new CallsClient($"ManagedChannel {policy}", ClientRole.Channel, policy, () => UnaryClients.CallAsync(channel.CreateCallInvoker()), channel.DisposeAsync);
     }
 }

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using ActorChannel.Benchmarks.Transport;
 using ActorChannel.Client;
 using ActorChannel.Transport;
@@ -41,10 +42,10 @@ public class ChannelLayerBenchmark
     public Task<StringValue> Transport() => UnaryClients.CallAsync(_transport.Invoker);
 
     [Benchmark]
-    public Task<StringValue> PickFirst() => UnaryClients.CallAsync(_pickFirst);
+    public Task<StringValue> PickFirst() => UnaryClients.CallAsync(_pickFirst.CreateCallInvoker());
 
     [Benchmark]
-    public Task<StringValue> RoundRobin() => UnaryClients.CallAsync(_roundRobin);
+    public Task<StringValue> RoundRobin() => UnaryClients.CallAsync(_roundRobin.CreateCallInvoker());
 
     private static ManagedChannel Dial(string policy)
     {

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using System.Globalization;
 using ActorChannel.Benchmarks.Transport;
 using ActorChannel.Client;
@@ -31,8 +32,8 @@ public static class ChannelThroughputBenchmark
         var variants = new (string Name, Func<Task> Call)[]
         {
             ("bare HttpClientTransport", () => UnaryClients.CallAsync(transport.Invoker)),
-            ("ManagedChannel pick_first", () => UnaryClients.CallAsync(pickFirst)),
-            ("ManagedChannel round_robin", () => UnaryClients.CallAsync(roundRobin)),
+            ("ManagedChannel pick_first", () => UnaryClients.CallAsync(pickFirst.CreateCallInvoker())),
+            ("ManagedChannel round_robin", () => UnaryClients.CallAsync(roundRobin.CreateCallInvoker())),
         };
         variants = RoundSummary.Select(variants, BenchArgs.Text(args, "--variants"));
 

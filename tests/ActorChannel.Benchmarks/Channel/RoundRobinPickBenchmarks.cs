@@ -1,3 +1,4 @@
+using Grpc.Core;
 using System.Net;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Client.Picking;

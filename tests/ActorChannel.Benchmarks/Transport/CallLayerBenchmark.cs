@@ -19,7 +19,7 @@ namespace ActorChannel.Benchmarks.Transport;
 [Config(typeof(InProcessConfig))]
 public class CallLayerBenchmark
 {
-    private static readonly byte[] Reply = GrpcFraming.Frame(new StringValue { Value = "Hello world" }.ToByteArray());
+    private static readonly byte[] Reply = GrpcWire.Frame(new StringValue { Value = "Hello world" }.ToByteArray());
     private static readonly StringValue Request = new() { Value = "world" };
     private readonly Uri _uri = new("http://127.0.0.1:1" + GreeterEndpoint.Path);
     private HttpMessageInvoker _bare = null!;
@@ -43,7 +43,7 @@ public class CallLayerBenchmark
     public async Task<StringValue> Bare()
     {
         var framed = new byte[5 + Request.CalculateSize()];
-        GrpcFraming.WriteHeader(framed, false, framed.Length - 5);
+        GrpcWire.WriteHeader(framed, framed.Length - 5);
         Request.WriteTo(framed.AsSpan(5));
         var content = new ByteArrayContent(framed);
         content.Headers.TryAddWithoutValidation("Content-Type", "application/grpc");
@@ -53,7 +53,7 @@ public class CallLayerBenchmark
         var body = await response.Content.ReadAsStreamAsync();
         var header = new byte[5];
         await body.ReadExactlyAsync(header);
-        var payload = new byte[GrpcFraming.ReadHeader(header).Length];
+        var payload = new byte[GrpcWire.ReadLength(header)];
         await body.ReadExactlyAsync(payload);
         if (await body.ReadAsync(header) != 0)
         {

@@ -66,11 +66,11 @@ internal sealed class GreeterEndpoint : IAsyncDisposable
 
     private static async Task SayHelloAsync(HttpContext ctx)
     {
-        var message = await ActorChannel.Transport.GrpcFraming.ReadMessageAsync(ctx.Request.Body, 4 * 1024 * 1024, ctx.RequestAborted);
-        var name = message is null ? "" : StringValue.Parser.ParseFrom(message.Payload).Value;
+        var message = await GrpcWire.ReadMessageAsync(ctx.Request.Body, ctx.RequestAborted);
+        var name = message is null ? "" : StringValue.Parser.ParseFrom(message).Value;
         var reply = new StringValue { Value = "Hello " + name };
         var framed = new byte[5 + reply.CalculateSize()];
-        ActorChannel.Transport.GrpcFraming.WriteHeader(framed, false, framed.Length - 5);
+        GrpcWire.WriteHeader(framed, framed.Length - 5);
         reply.WriteTo(framed.AsSpan(5));
         ctx.Response.ContentType = "application/grpc";
         await ctx.Response.Body.WriteAsync(framed, ctx.RequestAborted);

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using System.Net;
 using System.Net.Http;
 using Google.Protobuf;
@@ -12,7 +13,7 @@ internal static class UnaryClients
     private static readonly StringValue Request = new() { Value = "world" };
 
     public static readonly Method<StringValue, StringValue> SayHello = new(
-        MethodType.Unary, "helloworld.Greeter", "SayHello", Marshallers.ForProtobuf(StringValue.Parser), Marshallers.ForProtobuf(StringValue.Parser));
+        MethodType.Unary, "helloworld.Greeter", "SayHello", Marshallers.Create(static m => m.ToByteArray(), StringValue.Parser.ParseFrom), Marshallers.Create(static m => m.ToByteArray(), StringValue.Parser.ParseFrom));
 
     /// <summary>The floor for .NET: what any gRPC client on SocketsHttpHandler must at least do.</summary>
     public sealed class Bare : IDisposable
@@ -47,7 +48,7 @@ internal static class UnaryClients
         public async Task<StringValue> CallAsync()
         {
             var framed = new byte[5 + Request.CalculateSize()];
-            GrpcFraming.WriteHeader(framed, false, framed.Length - 5);
+            GrpcWire.WriteHeader(framed, framed.Length - 5);
             Request.WriteTo(framed.AsSpan(5));
             var content = new ByteArrayContent(framed);
             content.Headers.TryAddWithoutValidation("Content-Type", "application/grpc");
@@ -60,15 +61,15 @@ internal static class UnaryClients
             request.Headers.TryAddWithoutValidation("te", "trailers");
             if (_grpcHeaders)
             {
-                request.Headers.TryAddWithoutValidation("user-agent", TransportOptions.DefaultUserAgent);
-                request.Headers.TryAddWithoutValidation("grpc-accept-encoding", GrpcCompression.AcceptEncoding);
+                request.Headers.TryAddWithoutValidation("user-agent", ActorChannel.Client.ManagedChannel.DefaultUserAgent);
+                request.Headers.TryAddWithoutValidation("grpc-accept-encoding", "identity,deflate,gzip");
             }
             var token = _token?.Token ?? CancellationToken.None;
             using var response = await _invoker.SendAsync(request, token);
             var body = await response.Content.ReadAsStreamAsync(token);
             var header = new byte[5];
             await body.ReadExactlyAsync(header, token);
-            var payload = new byte[GrpcFraming.ReadHeader(header).Length];
+            var payload = new byte[GrpcWire.ReadLength(header)];
             await body.ReadExactlyAsync(payload, token);
             if (await body.ReadAsync(header, token) != 0)
             {
@@ -108,5 +109,5 @@ internal static class UnaryClients
     }
 
     public static Task<StringValue> CallAsync(CallInvoker invoker) =>
-        invoker.AsyncUnaryCall(SayHello, Request, default).ResponseAsync;
+        invoker.AsyncUnaryCall(SayHello, null, default, Request).ResponseAsync;
 }
