@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.ExceptionServices;
 using ActorChannel.Client.Logging;
 using ActorChannel.Client.Actors;
@@ -220,10 +219,6 @@ public sealed class ManagedChannel : ChannelBase, IAsyncDisposable
         }
     }
 
-    /// <summary>Our product token, sent before Grpc.Net.Client's ("actorchannel-dotnet/1.0.0 grpc-dotnet/2.85.0 (...)").</summary>
-    public static string DefaultUserAgent { get; } =
-        "actorchannel-dotnet/" + (typeof(ManagedChannel).Assembly.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0");
-
     private static string NextName() => "channel-" + Interlocked.Increment(ref s_names);
 
     private static ManagedChannel Create(string target, ManagedChannelOptions options, ActorSystem system, Func<Props, IActorRef> spawn, SharedActorSystem? sharedSystem)
@@ -239,7 +234,7 @@ public sealed class ManagedChannel : ChannelBase, IAsyncDisposable
             KeepAlivePingTimeout = options.KeepAlivePingTimeout,
             MaxReceiveMessageSize = options.MaxReceiveMessageSize,
             MaxSendMessageSize = options.MaxSendMessageSize,
-            UserAgent = options.UserAgent ?? DefaultUserAgent,
+            UserAgent = options.UserAgent,
             TlsServerName = options.TlsServerName,
             ServerCertificateValidation = options.ServerCertificateValidation,
             UnsafeUseInsecureChannelCallCredentials = options.UnsafeUseInsecureChannelCallCredentials,

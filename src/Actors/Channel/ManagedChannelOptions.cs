@@ -55,7 +55,7 @@ public sealed record ManagedChannelOptions
 
     public int? MaxSendMessageSize { get; init; }
 
-    /// <summary>A product token sent before Grpc.Net.Client's own user-agent; null sends "actorchannel-dotnet/VERSION" there.</summary>
+    /// <summary>A product token sent before Grpc.Net.Client's own user-agent (grpc-go's WithUserAgent); null sends Grpc.Net.Client's alone, which costs nothing per call.</summary>
     public string? UserAgent { get; init; }
 
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;

@@ -8,7 +8,7 @@ namespace ActorChannel.Benchmarks.Calls;
 /// round, against 3 backends in processes of their own: the channel with pick_first over 1 backend and round_robin
 /// over 3, Grpc.Net.Client's own balancer (<c>static:///</c>) with the same policies over the same backends, and a
 /// bare <c>GrpcChannel.ForAddress</c> to the first backend, the floor.
-/// <c>dotnet tests/ActorChannel.Benchmarks/bin/Release/net10.0/ActorChannel.Benchmarks.dll calls [--seconds 1] [--rounds 30] [--warmup 1] [--callers 1,16] [--host src/Host/bin/Release/net10.0/ActorChannel.Host.dll]</c>.
+/// <c>dotnet tests/ActorChannel.Benchmarks/bin/Release/net10.0/ActorChannel.Benchmarks.dll calls [--seconds 1] [--rounds 30] [--warmup 1] [--callers 1,16] [--host src/Host/bin/Release/net10.0/ActorChannel.Host.dll] [--with-connection]</c>; --with-connection adds one of the channel's connections called alone, to split the channel layer's cost from the connection's.
 /// Each round runs every client once, for --seconds, starting one client further along the list each round; before
 /// the first round at each caller count every client runs --warmup seconds, not timed.
 /// </summary>
@@ -34,6 +34,10 @@ public static class CallsBenchmark
             clients.Add(await GrpcNetClients.BalancerAsync("round_robin", backends.Ports));
             clients.Add(await ChannelClients.DialAsync("pick_first", first));
             clients.Add(await ChannelClients.DialAsync("round_robin", backends.Ports));
+            if (args.Contains("--with-connection"))
+            {
+                clients.Add(await ChannelClients.ConnectionAsync(first[0]));
+            }
 
             Console.WriteLine($"# calls unary benchmark: {Environment.ProcessorCount} cores, {Backends} backends ({Path.GetFileName(hostDll)} serve, ports {string.Join(',', backends.Ports)}), {seconds.TotalSeconds} s x {rounds} rounds, warmup {warmup.TotalSeconds} s, .NET {Environment.Version}, load average {LoadAverage()}");
             var results = new List<LoopResult>();

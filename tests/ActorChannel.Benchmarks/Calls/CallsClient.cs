@@ -13,6 +13,9 @@ internal enum ClientRole
 
     /// <summary>ActorChannel's channel with <see cref="CallsClient.Policy"/>.</summary>
     Channel,
+
+    /// <summary>One of the channel's connections alone (HttpClientTransport's Grpc.Net.Client invoker): what the channel layer sits on.</summary>
+    Connection,
 }
 
 /// <summary>

@@ -20,6 +20,15 @@ internal static class ChannelClients
             DefaultServiceConfig = policy == "pick_first" ? null : "{\"loadBalancingConfig\":[{\"" + policy + "\":{}}]}",
         });
         await channel.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        return new CallsClient($"ManagedChannel {policy}", ClientRole.Channel, policy, () => UnaryClients.CallAsync(channel.CreateCallInvoker()), channel.DisposeAsync);
+        var invoker = channel.CreateCallInvoker();
+        return new CallsClient($"ManagedChannel {policy}", ClientRole.Channel, policy, () => UnaryClients.CallAsync(invoker), channel.DisposeAsync);
+    }
+
+    /// <summary>One <see cref="HttpClientTransport"/> to the backend, called on its invoker: the channel minus its own layer.</summary>
+    public static async Task<CallsClient> ConnectionAsync(int port)
+    {
+        var transport = new HttpClientTransport(TransportAddress.Tcp("127.0.0.1", port), new TransportOptions(), _ => { });
+        await transport.ConnectAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        return new CallsClient("HttpClientTransport (1 connection)", ClientRole.Connection, "pick_first", () => UnaryClients.CallAsync(transport.Invoker), transport.DisposeAsync);
     }
 }

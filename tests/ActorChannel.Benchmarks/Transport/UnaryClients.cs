@@ -61,7 +61,7 @@ internal static class UnaryClients
             request.Headers.TryAddWithoutValidation("te", "trailers");
             if (_grpcHeaders)
             {
-                request.Headers.TryAddWithoutValidation("user-agent", ActorChannel.Client.ManagedChannel.DefaultUserAgent);
+                request.Headers.TryAddWithoutValidation("user-agent", "grpc-dotnet/2.85.0 (.NET 10.0; CLR 10.0; net10.0; linux; x64)");
                 request.Headers.TryAddWithoutValidation("grpc-accept-encoding", "identity,deflate,gzip");
             }
             var token = _token?.Token ?? CancellationToken.None;
