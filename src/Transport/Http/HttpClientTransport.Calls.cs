@@ -56,14 +56,6 @@ public sealed partial class HttpClientTransport
 
     private static int? Smaller(int? a, int? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
 
-    private void DisposeGrpcChannels()
-    {
-        foreach (var entry in Volatile.Read(ref _channels))
-        {
-            entry.Channel.Dispose();
-        }
-    }
-
     /// <summary>
     /// Says why a request failed in the handler before it had a response, keeping the handler's exception as the
     /// cause. Grpc.Net.Client puts the message in the call's status and maps an IOException to UNAVAILABLE.
