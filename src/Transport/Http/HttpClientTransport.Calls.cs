@@ -15,8 +15,19 @@ public sealed partial class HttpClientTransport
     /// smaller of each pair wins, grpc-go's rule. Grpc.Net.Client takes limits per channel only, so each distinct
     /// pair gets its own GrpcChannel over the same handler (made once; a service config has few).
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is negative (zero lets only empty messages through).</exception>
     public CallInvoker InvokerFor(int? maxSendMessageSize, int? maxReceiveMessageSize)
     {
+        if (maxSendMessageSize is { } s)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(s, nameof(maxSendMessageSize));
+        }
+
+        if (maxReceiveMessageSize is { } r)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(r, nameof(maxReceiveMessageSize));
+        }
+
         var send = Smaller(maxSendMessageSize, Options.MaxSendMessageSize);
         var receive = Smaller(maxReceiveMessageSize, Options.MaxReceiveMessageSize);
         foreach (var entry in Volatile.Read(ref _channels))
