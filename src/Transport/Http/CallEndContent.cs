@@ -1,28 +1,33 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 
 namespace ActorChannel.Transport;
 
 /// <summary>
 /// The response body of one call, handed to Grpc.Net.Client in place of the handler's: it disposes the response
 /// when the call is over (or the caller disposed it), and that is when the transport counts the call as ended.
+/// Its stream (<see cref="CallBodyStream"/>) explains a read that failed because the connection went away.
 /// </summary>
 internal sealed class CallEndContent : HttpContent
 {
     private readonly HttpContent _inner;
+    private readonly HttpClientTransport _owner;
     private HttpClientTransport? _transport;
 
     public CallEndContent(HttpContent inner, HttpClientTransport transport)
     {
         _inner = inner;
+        _owner = transport;
         _transport = transport;
 
         // Grpc.Net.Client reads only the content type from the content headers.
         Headers.ContentType = inner.Headers.ContentType;
     }
 
-    protected override Task<Stream> CreateContentReadStreamAsync() => _inner.ReadAsStreamAsync();
+    protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
 
-    protected override Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) => _inner.ReadAsStreamAsync(cancellationToken);
+    protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
+        new CallBodyStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _owner);
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => _inner.CopyToAsync(stream, context);
 
@@ -44,5 +49,109 @@ internal sealed class CallEndContent : HttpContent
         }
 
         base.Dispose(disposing);
+    }
+}
+
+/// <summary>
+/// The response body stream of one call as Grpc.Net.Client reads it. A read that fails because the connection was
+/// lost or closed by the owner says so (<see cref="HttpClientTransport.Explain"/>), as a failure before the response
+/// headers does; bytes are passed through untouched.
+/// </summary>
+internal sealed class CallBodyStream(Stream inner, HttpClientTransport transport) : Stream
+{
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ValueTask<int> read;
+        try
+        {
+            read = inner.ReadAsync(buffer, cancellationToken);
+        }
+        catch (Exception e) when (Explained(e) is { } explained)
+        {
+            return ValueTask.FromException<int>(explained);
+        }
+
+        return read.IsCompletedSuccessfully ? new ValueTask<int>(Observe(buffer.Span, read.Result)) : AwaitReadAsync(read, buffer);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(Span<byte> buffer)
+    {
+        int n;
+        try
+        {
+            n = inner.Read(buffer);
+        }
+        catch (Exception e) when (Explained(e) is { } explained)
+        {
+            throw explained;
+        }
+
+        return Observe(buffer, n);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> AwaitReadAsync(ValueTask<int> read, Memory<byte> buffer)
+    {
+        int n;
+        try
+        {
+            n = await read.ConfigureAwait(false);
+        }
+        catch (Exception e) when (Explained(e) is { } explained)
+        {
+            throw explained;
+        }
+
+        return Observe(buffer.Span, n);
+    }
+
+    private static int Observe(ReadOnlySpan<byte> buffer, int n) => n;
+
+    /// <summary>The exception to throw instead of <paramref name="error"/>, or null to let it pass as it is.</summary>
+    private Exception? Explained(Exception error)
+    {
+        if (error is OperationCanceledException or ObjectDisposedException)
+        {
+            // Grpc.Net.Client's own cancellation, deadline or disposal of the response: it reports those itself.
+            return null;
+        }
+
+        var explained = transport.Explain(error, responseStarted: true);
+        return ReferenceEquals(explained, error) ? null : explained;
     }
 }
