@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
+using Grpc.Core;
 
 namespace ActorChannel.Transport;
 
@@ -57,8 +58,19 @@ internal sealed class CallEndContent : HttpContent
 /// lost or closed by the owner says so (<see cref="HttpClientTransport.Explain"/>), as a failure before the response
 /// headers does; bytes are passed through untouched.
 /// </summary>
+/// <remarks>
+/// It follows the gRPC message boundaries (the 5-byte prefixes; payloads are skipped, never copied) for the one case
+/// Grpc.Net.Client gets wrong: a declared length above <see cref="int.MaxValue"/> is over any receive limit, which
+/// gRPC reports as RESOURCE_EXHAUSTED, where Grpc.Net.Client fails the call INTERNAL ("Message too large").
+/// </remarks>
 internal sealed class CallBodyStream(Stream inner, HttpClientTransport transport) : Stream
 {
+    private const int PrefixSize = 5;
+
+    private int _prefixFill;
+    private uint _declared;
+    private long _payloadLeft;
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -140,7 +152,43 @@ internal sealed class CallBodyStream(Stream inner, HttpClientTransport transport
         return Observe(buffer.Span, n);
     }
 
-    private static int Observe(ReadOnlySpan<byte> buffer, int n) => n;
+    private int Observe(ReadOnlySpan<byte> buffer, int n)
+    {
+        var data = buffer[..n];
+        while (!data.IsEmpty)
+        {
+            if (_payloadLeft > 0)
+            {
+                var skip = (int)Math.Min(_payloadLeft, data.Length);
+                _payloadLeft -= skip;
+                data = data[skip..];
+                continue;
+            }
+
+            // Prefix byte 0 is the compressed flag, 1-4 the length (big-endian).
+            if (_prefixFill > 0)
+            {
+                _declared = (_declared << 8) | data[0];
+            }
+
+            data = data[1..];
+            if (++_prefixFill == PrefixSize)
+            {
+                if (_declared > int.MaxValue)
+                {
+                    throw new RpcException(new Status(
+                        StatusCode.ResourceExhausted,
+                        $"Received message of {_declared} bytes exceeds the maximum message size ({int.MaxValue} bytes)."));
+                }
+
+                _payloadLeft = _declared;
+                _prefixFill = 0;
+                _declared = 0;
+            }
+        }
+
+        return n;
+    }
 
     /// <summary>The exception to throw instead of <paramref name="error"/>, or null to let it pass as it is.</summary>
     private Exception? Explained(Exception error)
