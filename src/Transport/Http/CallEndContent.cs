@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using Grpc.Core;
 
@@ -12,23 +14,25 @@ namespace ActorChannel.Transport;
 internal sealed class CallEndContent : HttpContent
 {
     private readonly HttpContent _inner;
+    private readonly HttpResponseMessage _response;
     private readonly HttpClientTransport _owner;
     private HttpClientTransport? _transport;
 
-    public CallEndContent(HttpContent inner, HttpClientTransport transport)
+    public CallEndContent(HttpResponseMessage response, HttpClientTransport transport)
     {
-        _inner = inner;
+        _inner = response.Content;
+        _response = response;
         _owner = transport;
         _transport = transport;
 
         // Grpc.Net.Client reads only the content type from the content headers.
-        Headers.ContentType = inner.Headers.ContentType;
+        Headers.ContentType = _inner.Headers.ContentType;
     }
 
     protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
 
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
-        new CallBodyStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _owner);
+        new CallBodyStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _response, _owner);
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => _inner.CopyToAsync(stream, context);
 
@@ -62,8 +66,9 @@ internal sealed class CallEndContent : HttpContent
 /// It follows the gRPC message boundaries (the 5-byte prefixes; payloads are skipped, never copied) for the one case
 /// Grpc.Net.Client gets wrong: a declared length above <see cref="int.MaxValue"/> is over any receive limit, which
 /// gRPC reports as RESOURCE_EXHAUSTED, where Grpc.Net.Client fails the call INTERNAL ("Message too large").
+/// At the end of the body, trailers without grpc-status get one synthesized (<see cref="SynthesizedStatus"/>).
 /// </remarks>
-internal sealed class CallBodyStream(Stream inner, HttpClientTransport transport) : Stream
+internal sealed class CallBodyStream(Stream inner, HttpResponseMessage response, HttpClientTransport transport) : Stream
 {
     private const int PrefixSize = 5;
 
@@ -154,6 +159,13 @@ internal sealed class CallBodyStream(Stream inner, HttpClientTransport transport
 
     private int Observe(ReadOnlySpan<byte> buffer, int n)
     {
+        if (n == 0 && !buffer.IsEmpty)
+        {
+            // The end of the body (a zero-byte read into an empty buffer only waits for data): the trailers are in.
+            SynthesizedStatus.AddIfMissing(response.TrailingHeaders, response.Headers, "the server ended the response without a grpc-status (HTTP 200)");
+            return 0;
+        }
+
         var data = buffer[..n];
         while (!data.IsEmpty)
         {
@@ -202,4 +214,43 @@ internal sealed class CallBodyStream(Stream inner, HttpClientTransport transport
         var explained = transport.Explain(error, responseStarted: true);
         return ReferenceEquals(explained, error) ? null : explained;
     }
+}
+
+/// <summary>
+/// PROTOCOL-HTTP2: a response that omits grpc-status must be given a synthesized status, and the status for an HTTP 200
+/// without one is UNKNOWN (http-grpc-status-mapping.md). Grpc.Net.Client reports such a response CANCELLED, as if the
+/// caller had cancelled it; the transport writes the status the spec asks for where Grpc.Net.Client looks for one.
+/// </summary>
+internal static class SynthesizedStatus
+{
+    private const string StatusHeader = "grpc-status";
+
+    /// <summary>Adds grpc-status UNKNOWN and a grpc-message to <paramref name="target"/> unless either set of headers has a status.</summary>
+    public static void AddIfMissing(HttpHeaders target, HttpHeaders other, string why)
+    {
+        if (target.Contains(StatusHeader) || other.Contains(StatusHeader))
+        {
+            return;
+        }
+
+        target.TryAddWithoutValidation(StatusHeader, ((int)StatusCode.Unknown).ToString(CultureInfo.InvariantCulture));
+        target.TryAddWithoutValidation("grpc-message", Uri.EscapeDataString(char.ToUpperInvariant(why[0]) + why[1..] + "."));
+    }
+
+    /// <summary>For an HTTP 200 whose content type is not gRPC's (or missing): the status goes in the headers, a Trailers-Only response.</summary>
+    public static void AddIfNotGrpc(HttpResponseMessage response)
+    {
+        if (response.StatusCode != HttpStatusCode.OK || IsGrpc(response.Content.Headers.ContentType?.MediaType))
+        {
+            return;
+        }
+
+        var type = response.Content.Headers.ContentType?.MediaType;
+        AddIfMissing(response.Headers, response.TrailingHeaders, type is null
+            ? "the server's response (HTTP 200) has no content-type: it is not a gRPC response"
+            : $"the server's response (HTTP 200, content-type {type}) is not a gRPC response");
+    }
+
+    private static bool IsGrpc(string? mediaType) =>
+        mediaType is not null && (mediaType.Equals("application/grpc", StringComparison.OrdinalIgnoreCase) || mediaType.StartsWith("application/grpc+", StringComparison.OrdinalIgnoreCase));
 }

@@ -41,7 +41,8 @@ internal sealed class CallGate(HttpClientTransport transport, HttpMessageHandler
             throw transport.Explain(e);
         }
 
-        response.Content = new CallEndContent(response.Content, transport);
+        SynthesizedStatus.AddIfNotGrpc(response);
+        response.Content = new CallEndContent(response, transport);
         return response;
     }
 
