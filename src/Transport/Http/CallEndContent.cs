@@ -16,10 +16,13 @@ internal sealed class CallEndContent : HttpContent
     private readonly HttpContent _inner;
     private readonly HttpResponseMessage _response;
     private readonly HttpClientTransport _owner;
+    private readonly CancellationTokenSource _callOver;
     private HttpClientTransport? _transport;
 
-    public CallEndContent(HttpResponseMessage response, HttpClientTransport transport)
+    /// <param name="callOver">The request's token source, cancelled at the end of the call (see <see cref="CallGate"/>).</param>
+    public CallEndContent(HttpResponseMessage response, HttpClientTransport transport, CancellationTokenSource callOver)
     {
+        _callOver = callOver;
         _inner = response.Content;
         _response = response;
         _owner = transport;
@@ -47,10 +50,12 @@ internal sealed class CallEndContent : HttpContent
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && Interlocked.Exchange(ref _transport, null) is { } transport)
         {
+            _callOver.Cancel();
             _inner.Dispose();
-            Interlocked.Exchange(ref _transport, null)?.EndCall();
+            _callOver.Dispose();
+            transport.EndCall();
         }
 
         base.Dispose(disposing);
