@@ -12,12 +12,20 @@ namespace ActorChannel.Transport;
 /// token: the write would wait forever (neither disposing the call nor closing the transport ends it) and the stream
 /// would stay open. Writes here pass a token that the end of the call cancels, so the write fails (Grpc.Net.Client
 /// reports the call's status), the handler resets the stream and the stream is freed.
+/// <para>
+/// It is also sent at most once unless it is Grpc.Net.Client's one-message body. SocketsHttpHandler retries a request
+/// the server refused (RST_STREAM REFUSED_STREAM) on a new stream, serializing the body again; a streaming body cannot be
+/// replayed (Grpc.Net.Client's writer keeps writing to the first stream), so the retry would hang to the deadline, or,
+/// once the request stream was completed, send an empty request. Such a retry is refused and the call fails UNAVAILABLE.
+/// </para>
 /// </remarks>
 internal sealed class CallRequestContent : HttpContent
 {
     private readonly HttpContent _inner;
     private readonly CancellationToken _callToken;
     private readonly CancellationToken _callOver;
+    private readonly bool _replayable;
+    private int _sends;
 
     /// <param name="callToken">The token Grpc.Net.Client gave SendAsync (and gives each write).</param>
     /// <param name="callOver">Linked to <paramref name="callToken"/>, and also cancelled when the call is over.</param>
@@ -26,6 +34,9 @@ internal sealed class CallRequestContent : HttpContent
         _inner = inner;
         _callToken = callToken;
         _callOver = callOver;
+
+        // Grpc.Net.Client's unary and server-streaming request body writes its one message again on each send.
+        _replayable = inner.GetType().Name.StartsWith("PushUnaryContent", StringComparison.Ordinal);
         foreach (var header in inner.Headers)
         {
             Headers.TryAddWithoutValidation(header.Key, header.Value);
@@ -33,10 +44,18 @@ internal sealed class CallRequestContent : HttpContent
     }
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
-        _inner.CopyToAsync(new WriteStream(stream, this), context);
+        SerializeToStreamAsync(stream, context, CancellationToken.None);
 
-    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
-        _inner.CopyToAsync(new WriteStream(stream, this), context, cancellationToken);
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Increment(ref _sends) > 1 && !_replayable)
+        {
+            return Task.FromException(new IOException(
+                "The server reset the call's stream (REFUSED_STREAM, most likely) after its streaming request body had started; the handler's retry on a new stream is refused, as a streaming body cannot be sent again."));
+        }
+
+        return _inner.CopyToAsync(new WriteStream(stream, this), context, cancellationToken);
+    }
 
     protected override bool TryComputeLength(out long length)
     {
