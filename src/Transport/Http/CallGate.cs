@@ -30,18 +30,29 @@ internal sealed class CallGate(HttpClientTransport transport, HttpMessageHandler
 
     private async Task<HttpResponseMessage> SendCountedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // Cancelled once Grpc.Net.Client disposes the response, that is when the call is over for it: a request body
+        // still being sent then (a write the server's early end left waiting for flow control) is aborted and the
+        // stream reset, as PROTOCOL-HTTP2's "Early Server Closure" asks, instead of holding the stream to the deadline.
+        var callOver = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (request.Content is { } body)
+        {
+            request.Content = new CallRequestContent(body, cancellationToken, callOver.Token);
+        }
+
         HttpResponseMessage response;
         try
         {
-            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await base.SendAsync(request, callOver.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
+            callOver.Dispose();
             transport.EndCall();
             throw transport.Explain(e);
         }
 
-        response.Content = new CallEndContent(response.Content, transport);
+        SynthesizedStatus.AddIfNotGrpc(response);
+        response.Content = new CallEndContent(response, transport, callOver);
         return response;
     }
 

@@ -15,8 +15,19 @@ public sealed partial class HttpClientTransport
     /// smaller of each pair wins, grpc-go's rule. Grpc.Net.Client takes limits per channel only, so each distinct
     /// pair gets its own GrpcChannel over the same handler (made once; a service config has few).
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is negative (zero lets only empty messages through).</exception>
     public CallInvoker InvokerFor(int? maxSendMessageSize, int? maxReceiveMessageSize)
     {
+        if (maxSendMessageSize is { } s)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(s, nameof(maxSendMessageSize));
+        }
+
+        if (maxReceiveMessageSize is { } r)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(r, nameof(maxReceiveMessageSize));
+        }
+
         var send = Smaller(maxSendMessageSize, Options.MaxSendMessageSize);
         var receive = Smaller(maxReceiveMessageSize, Options.MaxReceiveMessageSize);
         foreach (var entry in Volatile.Read(ref _channels))
@@ -56,19 +67,12 @@ public sealed partial class HttpClientTransport
 
     private static int? Smaller(int? a, int? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
 
-    private void DisposeGrpcChannels()
-    {
-        foreach (var entry in Volatile.Read(ref _channels))
-        {
-            entry.Channel.Dispose();
-        }
-    }
-
     /// <summary>
-    /// Says why a request failed in the handler before it had a response, keeping the handler's exception as the
-    /// cause. Grpc.Net.Client puts the message in the call's status and maps an IOException to UNAVAILABLE.
+    /// Says why a request failed in the handler, keeping the handler's exception as the cause. Grpc.Net.Client puts
+    /// the message in the call's status and maps an IOException to UNAVAILABLE. <paramref name="responseStarted"/>
+    /// is set for a failure while reading the response body: that request was sent, whatever the handler says.
     /// </summary>
-    internal Exception Explain(Exception error)
+    internal Exception Explain(Exception error, bool responseStarted = false)
     {
         if (error is OperationCanceledException || error is CallNotSentException)
         {
@@ -76,16 +80,15 @@ public sealed partial class HttpClientTransport
             return error;
         }
 
-        var neverSent = Find<HttpRequestException>(error) is { HttpRequestError: HttpRequestError.ConnectionError };
-        if (LostReason is { } lost && Find<HttpProtocolException>(error) is not { ErrorCode: (long)Http2ErrorCode.RefusedStream })
+        var neverSent = !responseStarted && Find<HttpRequestException>(error) is { HttpRequestError: HttpRequestError.ConnectionError };
+        if (LostReasonForCall() is { } lost && Find<HttpProtocolException>(error) is not { ErrorCode: (long)Http2ErrorCode.RefusedStream })
         {
-            return neverSent ? new CallNotSentException($"The request was not sent: {lost}.", error) : new IOException(Capitalize(lost) + ".", error);
+            return Gone(lost, neverSent, error);
         }
 
         if (ClosedLocally)
         {
-            var closed = $"the transport to {Address} was closed by its owner";
-            return neverSent ? new CallNotSentException($"The request was not sent: {closed}.", error) : new IOException(Capitalize(closed) + ".", error);
+            return Gone($"the transport to {Address} was closed by its owner", neverSent, error);
         }
 
         if (neverSent)
@@ -95,10 +98,25 @@ public sealed partial class HttpClientTransport
 
         if (ProtocolFailure is { } notHttp2)
         {
-            return new IOException(Capitalize(notHttp2) + ".", error);
+            return Gone(notHttp2, neverSent: false, error);
         }
 
         return error;
+    }
+
+    /// <summary>
+    /// A call that failed because the connection is gone. Grpc.Net.Client takes an HTTP/2 error code found anywhere in
+    /// the exception chain for the stream's RST_STREAM code (PROTOCOL_ERROR would make it INTERNAL); a call lost with its
+    /// connection is UNAVAILABLE whatever code the handler aborted the connection with (a keepalive timeout, a GOAWAY's),
+    /// so such a cause is named in the message instead of chained.
+    /// </summary>
+    private static IOException Gone(string reason, bool neverSent, Exception cause)
+    {
+        var chain = Find<HttpProtocolException>(cause) is null;
+        var text = chain ? reason : $"{reason} ({Innermost(cause)})";
+        return neverSent
+            ? new CallNotSentException($"The request was not sent: {text}.", chain ? cause : null)
+            : new IOException(Capitalize(text) + ".", chain ? cause : null);
     }
 
     private static string Capitalize(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];

@@ -145,6 +145,27 @@ public sealed partial class HttpClientTransport
         FailHandshake(new TransportConnectException($"Connecting to {Address}: {_lostReason} (before the server's HTTP/2 SETTINGS).", error));
     }
 
+    /// <summary>With keepalive on, how long the server has been silent if that is past the ping timeout; else null.</summary>
+    private TimeSpan? ServerSilentPastPingTimeout()
+    {
+        var last = Volatile.Read(ref _lastReadTimestamp);
+        if (Options.KeepAlivePingDelay == Timeout.InfiniteTimeSpan || last == 0)
+        {
+            return null;
+        }
+
+        var silent = Options.TimeProvider.GetElapsedTime(last);
+        return silent >= Options.KeepAlivePingTimeout ? silent : null;
+    }
+
+    /// <summary>
+    /// Why the connection is lost, as a failing call should say it: <see cref="LostReason"/>, or a keepalive timeout
+    /// the handler is acting on now. The handler fails its streams before it drops the connection stream, so a call
+    /// can see that failure before the end of the stream is reported.
+    /// </summary>
+    private string? LostReasonForCall() =>
+        LostReason ?? (ServerSilentPastPingTimeout() is not null ? $"connection to {Address} lost: a keepalive ping got no answer in time" : null);
+
     /// <summary>The handler dropped the connection itself (we did not ask): after GOAWAY, a keepalive timeout, or a protocol error.</summary>
     private (CloseReason, Exception?) ClassifyHandlerClose()
     {
@@ -158,11 +179,9 @@ public sealed partial class HttpClientTransport
             return (CloseReason.EndOfStream, null);
         }
 
-        var pingTimeout = Options.KeepAlivePingTimeout;
-        var last = Volatile.Read(ref _lastReadTimestamp);
-        if (Options.KeepAlivePingDelay != Timeout.InfiniteTimeSpan && last != 0 && Options.TimeProvider.GetElapsedTime(last) >= pingTimeout)
+        if (ServerSilentPastPingTimeout() is { } silent)
         {
-            return (CloseReason.KeepAliveTimeout, new TimeoutException($"No data from the server for {Options.TimeProvider.GetElapsedTime(last)} (keepalive ping timeout {pingTimeout})."));
+            return (CloseReason.KeepAliveTimeout, new TimeoutException($"No data from the server for {silent} (keepalive ping timeout {Options.KeepAlivePingTimeout})."));
         }
 
         return (CloseReason.Reset, new IOException("The HTTP/2 handler dropped the connection (protocol error or I/O failure)."));

@@ -165,9 +165,11 @@ public sealed partial class HttpClientTransport : IClientTransport, IHttp2FrameS
 
         // Disposing the connection's stream aborts every read and write on it, so calls in flight fail at
         // once (mapped to UNAVAILABLE) and the socket is released even while the handler still holds it.
+        // The GrpcChannels are left undisposed on purpose: GrpcChannel.Dispose would cancel the calls in flight
+        // (CANCELLED) and make later calls throw ObjectDisposedException, where this contract promises UNAVAILABLE
+        // and, for new calls, not processed (the gate refuses them). They hold nothing but the handler disposed here.
         pending?.Dispose();
         observed?.Dispose();
-        DisposeGrpcChannels();
         Http.Dispose();
         lock (_gate)
         {

@@ -25,7 +25,7 @@ public enum EarlyEnding
 /// </summary>
 internal sealed class EarlyEndServer : IAsyncDisposable
 {
-    private readonly TaskCompletionSource<byte> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<(byte Type, uint ErrorCode)> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _answerSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public EarlyEndServer(EarlyEnding ending)
@@ -56,12 +56,12 @@ internal sealed class EarlyEndServer : IAsyncDisposable
                 }
                 else if (frame.StreamId == 1 && answered && (frame.EndsStream || frame.Type == RawServer.RstStream))
                 {
-                    _closed.TrySetResult(frame.Type);
+                    _closed.TrySetResult((frame.Type, frame.Type == RawServer.RstStream ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frame.Payload) : 0));
                 }
                 else if (frame.StreamId > 1 && frame.EndsStream)
                 {
                     await RawServer.GrpcHeadersAsync(s, frame.StreamId, ct);
-                    await RawServer.WriteFrameAsync(s, RawServer.Data, 0, frame.StreamId, GrpcFraming.Frame("after"u8), ct);
+                    await RawServer.WriteFrameAsync(s, RawServer.Data, 0, frame.StreamId, GrpcWire.Frame("after"u8), ct);
                     await RawServer.WriteFrameAsync(s, RawServer.Headers, RawServer.EndHeaders | RawServer.EndStream, frame.StreamId, RawServer.Hpack(false, ("grpc-status", "0")), ct);
                 }
             },
@@ -74,8 +74,8 @@ internal sealed class EarlyEndServer : IAsyncDisposable
     /// <summary>The client's handler has processed every frame of the answer to stream 1.</summary>
     public Task AnswerSeenByClient => _answerSeen.Task;
 
-    /// <summary>How the client closed its side of stream 1: DATA with END_STREAM, or RST_STREAM.</summary>
-    public Task<byte> FirstStreamClosedByClient => _closed.Task;
+    /// <summary>How the client closed its side of stream 1: DATA with END_STREAM, or RST_STREAM (with its error code).</summary>
+    public Task<(byte Type, uint ErrorCode)> FirstStreamClosedByClient => _closed.Task;
 
     public ValueTask DisposeAsync() => Raw.DisposeAsync();
 
@@ -88,7 +88,7 @@ internal sealed class EarlyEndServer : IAsyncDisposable
         else
         {
             await RawServer.GrpcHeadersAsync(s, ct);
-            await RawServer.WriteFrameAsync(s, RawServer.Data, 0, 1, GrpcFraming.Frame("reply"u8), ct);
+            await RawServer.WriteFrameAsync(s, RawServer.Data, 0, 1, GrpcWire.Frame("reply"u8), ct);
             await RawServer.WriteFrameAsync(s, RawServer.Headers, RawServer.EndHeaders | RawServer.EndStream, 1, RawServer.Hpack(false, ("grpc-status", "0")), ct);
         }
 

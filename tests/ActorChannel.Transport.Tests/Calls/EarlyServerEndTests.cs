@@ -32,7 +32,7 @@ public class EarlyServerEndTests
 
         if (kind == MethodType.ClientStreaming)
         {
-            using var call = t.Invoker.AsyncClientStreamingCall(TestMethods.ClientStream, options);
+            using var call = t.Invoker.AsyncClientStreamingCall(TestMethods.ClientStream, null, options);
             await call.RequestStream.WriteAsync("one").WaitAsync(Wait);
             if (failed)
             {
@@ -48,19 +48,19 @@ public class EarlyServerEndTests
         }
         else
         {
-            using var call = t.Invoker.AsyncDuplexStreamingCall(TestMethods.Duplex, options);
+            using var call = t.Invoker.AsyncDuplexStreamingCall(TestMethods.Duplex, null, options);
             await call.RequestStream.WriteAsync("one").WaitAsync(Wait);
             if (failed)
             {
-                var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNextAsync().AsTask().WaitAsync(Wait));
+                var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext().WaitAsync(Wait));
                 Assert.Equal(StatusCode.Unimplemented, ex.StatusCode);
             }
             else
             {
-                Assert.True(await call.ResponseStream.MoveNextAsync().AsTask().WaitAsync(Wait));
+                Assert.True(await call.ResponseStream.MoveNext().WaitAsync(Wait));
                 Assert.Equal("reply", call.ResponseStream.Current);
-                Assert.False(await call.ResponseStream.MoveNextAsync().AsTask().WaitAsync(Wait));
-                Assert.Equal(StatusCode.OK, call.GetStatus().Code);
+                Assert.False(await call.ResponseStream.MoveNext().WaitAsync(Wait));
+                Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
             }
 
             await AssertWritesEndedAsync(call.RequestStream, failed);
@@ -69,14 +69,17 @@ public class EarlyServerEndTests
         Assert.Equal(0, t.ActiveCalls);
 
         // The server allows one concurrent stream: the next call only gets one if the first was freed.
-        Assert.Equal("after", await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "next", TestMethods.Deadline(TimeSpan.FromSeconds(30))).ResponseAsync.WaitAsync(Wait));
+        Assert.Equal("after", await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Deadline(TimeSpan.FromSeconds(30)), "next").ResponseAsync.WaitAsync(Wait));
         Assert.Equal(0, t.ActiveCalls);
 
-        // Without the server's RST_STREAM, the client must close its half so the server frees the
-        // stream too: no message was cut short, so a clean END_STREAM.
+        // Without the server's RST_STREAM, the client must close its half so the server frees the stream too: a
+        // clean END_STREAM, or RST_STREAM (PROTOCOL-HTTP2's "Early Server Closure" asks the client for one; the
+        // handler sends CANCEL where the spec suggests NO_ERROR, which frees the stream all the same).
         if (ending is EarlyEnding.TrailersOnly or EarlyEnding.MessageThenTrailers)
         {
-            Assert.Equal(RawServer.Data, await server.FirstStreamClosedByClient.WaitAsync(Wait));
+            var (type, code) = await server.FirstStreamClosedByClient.WaitAsync(Wait);
+            Assert.True(type is RawServer.Data or RawServer.RstStream, $"frame type {type}");
+            Assert.True(type == RawServer.Data || code is 0x0 or 0x8, $"RST_STREAM code {code}");
         }
     }
 
@@ -99,8 +102,8 @@ public class EarlyServerEndTests
         var big = new string('x', 100_000);
 
         using var call = kind == MethodType.ClientStreaming
-            ? new Duplex(t.Invoker.AsyncClientStreamingCall(TestMethods.ClientStream, options))
-            : new Duplex(t.Invoker.AsyncDuplexStreamingCall(TestMethods.Duplex, options));
+            ? new Duplex(t.Invoker.AsyncClientStreamingCall(TestMethods.ClientStream, null, options))
+            : new Duplex(t.Invoker.AsyncDuplexStreamingCall(TestMethods.Duplex, null, options));
         var write = call.Writer.WriteAsync(big);
         if (failed)
         {
@@ -112,51 +115,53 @@ public class EarlyServerEndTests
         else
         {
             Assert.Equal(["reply"], await call.ReadToEndAsync().WaitAsync(Wait));
-            if (ending == EarlyEnding.MessageThenTrailersThenReset)
-            {
-                // Two outcomes race: the handler honouring the server's RST_STREAM NO_ERROR ("send no
-                // more": the message is dropped, the write completes) or the reader ending the call first.
-                var outcome = await Record.ExceptionAsync(() => write.WaitAsync(Wait));
-                Assert.True(outcome is null or InvalidOperationException, outcome?.ToString());
-            }
-            else
-            {
-                await Assert.ThrowsAsync<InvalidOperationException>(() => write.WaitAsync(Wait));
-            }
+
+            // The blocked write ends, never deciding the call's status: Grpc.Net.Client fails it with the call's
+            // status (OK) once the call is over, or CANCELLED when the handler, honouring the server's RST_STREAM
+            // NO_ERROR ("send no more"), aborted the request body first.
+            var writeEx = await Assert.ThrowsAsync<RpcException>(() => write.WaitAsync(Wait));
+            Assert.True(writeEx.StatusCode is StatusCode.OK or StatusCode.Cancelled, writeEx.ToString());
+            Assert.Equal(StatusCode.OK, call.Status.StatusCode);
         }
 
         await call.Writer.CompleteAsync().WaitAsync(Wait);
+        call.Dispose();
         Assert.Equal(0, t.ActiveCalls);
-        Assert.Equal("after", await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "next", TestMethods.Deadline(TimeSpan.FromSeconds(30))).ResponseAsync.WaitAsync(Wait));
+        Assert.Equal("after", await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Deadline(TimeSpan.FromSeconds(30)), "next").ResponseAsync.WaitAsync(Wait));
         if (ending is EarlyEnding.TrailersOnly or EarlyEnding.MessageThenTrailers)
         {
             // A message was cut short: the stream is reset rather than ended cleanly.
-            Assert.Equal(RawServer.RstStream, await server.FirstStreamClosedByClient.WaitAsync(Wait));
+            Assert.Equal(RawServer.RstStream, (await server.FirstStreamClosedByClient.WaitAsync(Wait)).Type);
         }
     }
 
     [Fact]
-    public async Task A_write_after_the_servers_no_error_reset_is_dropped_and_the_reader_gets_the_status()
+    public async Task A_write_after_the_servers_no_error_reset_fails_and_the_reader_gets_the_status()
     {
         // RFC 9113 §8.1: a complete response then RST_STREAM NO_ERROR asks the client to send no more,
-        // without failing the request. Writes are dropped (as grpc-go's io.EOF); the reader has the status.
+        // without failing the request. Grpc.Net.Client fails the writes (the request body is aborted);
+        // the reader still has the whole response and the server's status.
         await using var server = new EarlyEndServer(EarlyEnding.MessageThenTrailersThenReset);
         await using var t = new HttpClientTransport(server.Raw.Address, new TransportOptions(), _ => { });
         await t.ConnectAsync(CancellationToken.None);
-        using var call = t.Invoker.AsyncDuplexStreamingCall(TestMethods.Duplex, TestMethods.Deadline(TimeSpan.FromSeconds(30)));
+        using var call = t.Invoker.AsyncDuplexStreamingCall(TestMethods.Duplex, null, TestMethods.Deadline(TimeSpan.FromSeconds(30)));
         await call.RequestStream.WriteAsync("one").WaitAsync(Wait);
         await server.AnswerSeenByClient.WaitAsync(Wait);
 
-        await call.RequestStream.WriteAsync("dropped").WaitAsync(Wait);
-        await call.RequestStream.WriteAsync("dropped too").WaitAsync(Wait);
-        Assert.True(await call.ResponseStream.MoveNextAsync().AsTask().WaitAsync(Wait));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => call.RequestStream.WriteAsync("refused").WaitAsync(Wait));
+        Assert.True(refused.StatusCode is StatusCode.Cancelled or StatusCode.OK, refused.ToString());
+        Assert.True(await call.ResponseStream.MoveNext().WaitAsync(Wait));
         Assert.Equal("reply", call.ResponseStream.Current);
-        Assert.False(await call.ResponseStream.MoveNextAsync().AsTask().WaitAsync(Wait));
-        Assert.Equal(StatusCode.OK, call.GetStatus().Code);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => call.RequestStream.WriteAsync("late").WaitAsync(Wait));
+        Assert.False(await call.ResponseStream.MoveNext().WaitAsync(Wait));
+        Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
+
+        // Once the call is over, a write reports the call's status.
+        var late = await Assert.ThrowsAsync<RpcException>(() => call.RequestStream.WriteAsync("late").WaitAsync(Wait));
+        Assert.Equal(StatusCode.OK, late.StatusCode);
         await call.RequestStream.CompleteAsync().WaitAsync(Wait);
+        call.Dispose();
         Assert.Equal(0, t.ActiveCalls);
-        Assert.Equal("after", await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "next", TestMethods.Deadline(TimeSpan.FromSeconds(30))).ResponseAsync.WaitAsync(Wait));
+        Assert.Equal("after", await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Deadline(TimeSpan.FromSeconds(30)), "next").ResponseAsync.WaitAsync(Wait));
     }
 
     /// <summary>A client-streaming or duplex call seen the same way: a writer and all its responses.</summary>
@@ -164,11 +169,13 @@ public class EarlyServerEndTests
     {
         private readonly IDisposable _call;
         private readonly Func<Task<List<string>>> _read;
+        private readonly Func<Status> _status;
 
         public Duplex(AsyncClientStreamingCall<string, string> call)
         {
             _call = call;
             Writer = call.RequestStream;
+            _status = call.GetStatus;
             _read = async () => [await call.ResponseAsync];
         }
 
@@ -176,10 +183,11 @@ public class EarlyServerEndTests
         {
             _call = call;
             Writer = call.RequestStream;
+            _status = call.GetStatus;
             _read = async () =>
             {
                 var got = new List<string>();
-                while (await call.ResponseStream.MoveNextAsync())
+                while (await call.ResponseStream.MoveNext())
                 {
                     got.Add(call.ResponseStream.Current);
                 }
@@ -190,6 +198,8 @@ public class EarlyServerEndTests
 
         public IClientStreamWriter<string> Writer { get; }
 
+        public Status Status => _status();
+
         public Task<List<string>> ReadToEndAsync() => _read();
 
         public void Dispose() => _call.Dispose();
@@ -197,17 +207,9 @@ public class EarlyServerEndTests
 
     private static async Task AssertWritesEndedAsync(IClientStreamWriter<string> writer, bool failed)
     {
-        // As grpc-dotnet: a write after the call ended fails at once (the failed call's status, or "call is complete").
-        if (failed)
-        {
-            var ex = await Assert.ThrowsAsync<RpcException>(() => writer.WriteAsync("late").WaitAsync(Wait));
-            Assert.Equal(StatusCode.Unimplemented, ex.StatusCode);
-        }
-        else
-        {
-            await Assert.ThrowsAsync<InvalidOperationException>(() => writer.WriteAsync("late").WaitAsync(Wait));
-        }
-
+        // Grpc.Net.Client: a write after the call ended fails at once with the call's status (OK included).
+        var ex = await Assert.ThrowsAsync<RpcException>(() => writer.WriteAsync("late").WaitAsync(Wait));
+        Assert.Equal(failed ? StatusCode.Unimplemented : StatusCode.OK, ex.StatusCode);
         await writer.CompleteAsync().WaitAsync(Wait);
     }
 }

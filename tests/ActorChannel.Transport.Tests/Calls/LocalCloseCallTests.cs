@@ -10,24 +10,22 @@ public class LocalCloseCallTests
     public async Task Close_while_call_credentials_are_pending_fails_the_call_as_not_processed()
     {
         await using var server = await TestServer.StartAsync(new TestService().Map);
-        var t = await LifetimeCallTests.Connect(server);
+        var t = await LifetimeCallTests.Connect(server, new TransportOptions { UnsafeUseInsecureChannelCallCredentials = true });
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var creds = CallCredentials.FromInterceptor(
-            async (_, md, _) =>
-            {
-                entered.TrySetResult();
-                await release.Task;
-                md.Add("authorization", "Bearer t");
-            },
-            requiresTransportSecurity: false);
-        var call = t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", TestMethods.Safe with { Credentials = creds });
+        var creds = CallCredentials.FromInterceptor(async (_, md) =>
+        {
+            entered.TrySetResult();
+            await release.Task;
+            md.Add("authorization", "Bearer t");
+        });
+        var call = t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe.WithCredentials(creds), "m");
         await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await t.CloseAsync();
         release.TrySetResult();
         var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
-        Assert.True(ex.NotProcessed, ex.Status.ToString());
+        Assert.True(CallFailures.NotProcessed(ex), ex.Status.ToString());
         Assert.Contains("not sent", ex.Status.Detail);
         Assert.Equal(0, t.ActiveCalls);
     }

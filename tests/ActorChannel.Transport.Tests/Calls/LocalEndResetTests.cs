@@ -33,7 +33,7 @@ public class LocalEndResetTests
                 ct));
             await using var transport = new HttpClientTransport(server.Address, new TransportOptions(), _ => { });
             await transport.ConnectAsync(CancellationToken.None);
-            var call = transport.Invoker.AsyncClientStreamingCall(TestMethods.ClientStream, TestMethods.Deadline(TimeSpan.FromSeconds(30)));
+            var call = transport.Invoker.AsyncClientStreamingCall(TestMethods.ClientStream, null, TestMethods.Deadline(TimeSpan.FromSeconds(30)));
             await call.RequestStream.WriteAsync("one").WaitAsync(Wait);
 
             call.Dispose();
@@ -69,7 +69,7 @@ public class LocalEndResetTests
             ct));
         await using var transport = new HttpClientTransport(server.Address, new TransportOptions(), _ => { });
         await transport.ConnectAsync(CancellationToken.None);
-        using var call = transport.Invoker.AsyncClientStreamingCall(TestMethods.ClientStream, TestMethods.Deadline(TimeSpan.FromSeconds(30)));
+        using var call = transport.Invoker.AsyncClientStreamingCall(TestMethods.ClientStream, null, TestMethods.Deadline(TimeSpan.FromSeconds(30)));
         var write = call.RequestStream.WriteAsync(new string('x', 100_000));
         var until = DateTime.UtcNow + Wait;
         while (Volatile.Read(ref received) < 65_535 && DateTime.UtcNow < until)
@@ -84,10 +84,10 @@ public class LocalEndResetTests
     }
 
     [Theory]
-    [InlineData(0x2)] // INTERNAL_ERROR
-    [InlineData(0x7)] // REFUSED_STREAM
-    [InlineData(0xb)] // ENHANCE_YOUR_CALM
-    public async Task A_server_reset_before_the_response_is_not_reported_as_a_client_cancellation(int code)
+    [InlineData(0x2, StatusCode.Internal)] // INTERNAL_ERROR
+    [InlineData(0x7, StatusCode.Unavailable)] // REFUSED_STREAM (the handler's retry of the streaming body is refused)
+    [InlineData(0xb, StatusCode.ResourceExhausted)] // ENHANCE_YOUR_CALM
+    public async Task A_server_reset_before_the_response_is_not_reported_as_a_client_cancellation(int code, StatusCode expected)
     {
         await using var server = new RawServer(async (s, ct) => await RawServer.ServeFramesAsync(
             s,
@@ -101,15 +101,15 @@ public class LocalEndResetTests
             ct));
         await using var transport = new HttpClientTransport(server.Address, new TransportOptions(), _ => { });
         await transport.ConnectAsync(CancellationToken.None);
-        using var call = transport.Invoker.AsyncDuplexStreamingCall(TestMethods.Duplex, TestMethods.Deadline(TimeSpan.FromSeconds(30)));
+        using var call = transport.Invoker.AsyncDuplexStreamingCall(TestMethods.Duplex, null, TestMethods.Deadline(TimeSpan.FromSeconds(30)));
         // The reset answers the first DATA frame, so the write itself may already see it.
         var writeError = await Record.ExceptionAsync(() => call.RequestStream.WriteAsync("one").WaitAsync(Wait));
         Assert.True(writeError is null or RpcException { StatusCode: not StatusCode.Cancelled }, writeError?.ToString());
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNextAsync().AsTask().WaitAsync(Wait));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext().WaitAsync(Wait));
 
-        // The handler passes on only a cancellation, not the reset's code (see CallErrors).
-        Assert.NotEqual(StatusCode.Cancelled, ex.StatusCode);
+        // PROTOCOL-HTTP2's RST_STREAM mapping; never CANCELLED, which would say the client cancelled.
+        Assert.True(expected == ex.StatusCode, ex.Status.ToString());
         Assert.Contains("reset", ex.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(0, transport.ActiveCalls);
     }

@@ -34,11 +34,10 @@ public class OkWithoutMessageTests
         await using var server = Server(trailersOnly);
         await using var t = new HttpClientTransport(server.Address, new TransportOptions(), _ => { });
         await t.ConnectAsync(CancellationToken.None);
-        using var call = t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", TestMethods.Safe);
+        using var call = t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe, "m");
         var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(Wait));
-        Assert.Equal(StatusCode.Internal, ex.StatusCode);
-        Assert.Contains("no response message", ex.Status.Detail);
-        Assert.Equal(StatusCode.Internal, call.GetStatus().Code);
+        Assert.True(ex.StatusCode == StatusCode.Internal, ex.Status.ToString());
+        Assert.Equal(StatusCode.Internal, call.GetStatus().StatusCode);
         Assert.Equal(0, t.ActiveCalls);
     }
 
@@ -50,11 +49,10 @@ public class OkWithoutMessageTests
         await using var server = Server(trailersOnly);
         await using var t = new HttpClientTransport(server.Address, new TransportOptions(), _ => { });
         await t.ConnectAsync(CancellationToken.None);
-        using var call = t.Invoker.AsyncClientStreamingCall(TestMethods.ClientStream, TestMethods.Safe);
+        using var call = t.Invoker.AsyncClientStreamingCall(TestMethods.ClientStream, null, TestMethods.Safe);
         await call.RequestStream.CompleteAsync();
         var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(Wait));
-        Assert.Equal(StatusCode.Internal, ex.StatusCode);
-        Assert.Contains("no response message", ex.Status.Detail);
-        Assert.Equal(StatusCode.Internal, call.GetStatus().Code);
+        Assert.True(ex.StatusCode == StatusCode.Internal, ex.Status.ToString());
+        Assert.Equal(StatusCode.Internal, call.GetStatus().StatusCode);
     }
 }

@@ -12,21 +12,21 @@ public class StatusAndMetadataCallTests(ServerFixture fixture) : IClassFixture<S
         var (t, _) = await fixture.ConnectAsync();
         await using var _t = t;
         var bytes = new byte[] { 0, 1, 2, 250, 251, 255 };
-        var options = TestMethods.Safe with { Headers = new Metadata().Add("x-text", "plain value").Add("x-data-bin", bytes) };
-        var call = t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", options);
+        var options = TestMethods.Safe.WithHeaders(new Metadata { { "x-text", "plain value" }, { "x-data-bin", bytes } });
+        var call = t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, options, "m");
         Assert.Equal("m", await call);
         var headers = await call.ResponseHeadersAsync;
         Assert.Equal("plain value", headers.GetValue("echo-x-text"));
-        Assert.Equal(bytes, call.GetTrailers().GetBytes("echo-x-data-bin"));
+        Assert.Equal(bytes, call.GetTrailers().GetValueBytes("echo-x-data-bin"));
         Assert.DoesNotContain(call.GetTrailers(), e => e.Key == "grpc-status");
     }
 
     [Fact]
     public async Task Request_carries_the_protocol_headers()
     {
-        var (t, _) = await fixture.ConnectAsync(new TransportOptions { Authority = "example.test:443" });
+        var (t, _) = await fixture.ConnectAsync(new TransportOptions { Authority = "example.test:443", UserAgent = "actorchannel-test/1.2" });
         await using var _t = t;
-        await t.Invoker.AsyncUnaryCall(TestMethods.Unary("Headers"), "m", TestMethods.Deadline(TimeSpan.FromSeconds(30)));
+        await t.Invoker.AsyncUnaryCall(TestMethods.Unary("Headers"), null, TestMethods.Deadline(TimeSpan.FromSeconds(30)), "m");
         Dictionary<string, string> h;
         lock (fixture.Service.LastRequestHeaders)
         {
@@ -35,11 +35,25 @@ public class StatusAndMetadataCallTests(ServerFixture fixture) : IClassFixture<S
 
         Assert.Equal("application/grpc", h["Content-Type"]);
         Assert.Equal("trailers", h["TE"]);
-        Assert.StartsWith("actorchannel-dotnet/", h["User-Agent"]);
-        Assert.Equal("identity,gzip", h["grpc-accept-encoding"]);
+        Assert.StartsWith("actorchannel-test/1.2 grpc-dotnet/", h["User-Agent"]);
+        Assert.StartsWith("identity,", h["grpc-accept-encoding"]);
+        Assert.Contains("gzip", h["grpc-accept-encoding"]);
         Assert.Equal("example.test:443", h["Host"]);
-        Assert.True(GrpcTimeout.TryDecode(h["grpc-timeout"], out var timeout), h["grpc-timeout"]);
+        Assert.True(GrpcWire.TryParseTimeout(h["grpc-timeout"], out var timeout), h["grpc-timeout"]);
         Assert.InRange(timeout, TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(31));
+    }
+
+    [Fact]
+    public async Task Without_a_user_agent_option_the_header_is_grpc_dotnets_alone()
+    {
+        var (t, _) = await fixture.ConnectAsync();
+        await using var _t = t;
+        await t.Invoker.AsyncUnaryCall(TestMethods.Unary("Headers"), null, TestMethods.Safe, "m");
+        await t.Invoker.AsyncUnaryCall(TestMethods.Unary("Headers"), null, TestMethods.Safe, "m");
+        lock (fixture.Service.LastRequestHeaders)
+        {
+            Assert.StartsWith("grpc-dotnet/", fixture.Service.LastRequestHeaders["User-Agent"]);
+        }
     }
 
     [Fact]
@@ -48,16 +62,13 @@ public class StatusAndMetadataCallTests(ServerFixture fixture) : IClassFixture<S
         var (t, _) = await fixture.ConnectAsync();
         await using var _t = t;
         const string text = "échec — 失敗 😀 100%";
-        var options = TestMethods.Safe with
-        {
-            Headers = new Metadata().Add("x-fail-code", "9").Add("x-fail-message-bin", Encoding.UTF8.GetBytes(text)),
-        };
-        var call = t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", options);
+        var options = TestMethods.Safe.WithHeaders(new Metadata { { "x-fail-code", "9" }, { "x-fail-message-bin", Encoding.UTF8.GetBytes(text) } });
+        var call = t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, options, "m");
         var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, ex.StatusCode);
         Assert.Equal(text, ex.Status.Detail);
-        Assert.False(ex.NotProcessed);
-        Assert.Equal(StatusCode.FailedPrecondition, call.GetStatus().Code);
+        Assert.False(CallFailures.NotProcessed(ex), ex.Status.ToString());
+        Assert.Equal(StatusCode.FailedPrecondition, call.GetStatus().StatusCode);
     }
 
     [Fact]
@@ -65,7 +76,7 @@ public class StatusAndMetadataCallTests(ServerFixture fixture) : IClassFixture<S
     {
         var (t, _) = await fixture.ConnectAsync();
         await using var _t = t;
-        var ex = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary("NoStatus"), "m", TestMethods.Safe));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary("NoStatus"), null, TestMethods.Safe, "m"));
         Assert.Equal(StatusCode.Unknown, ex.StatusCode);
         Assert.Contains("grpc-status", ex.Status.Detail);
     }
@@ -80,8 +91,8 @@ public class StatusAndMetadataCallTests(ServerFixture fixture) : IClassFixture<S
     {
         var (t, _) = await fixture.ConnectAsync();
         await using var _t = t;
-        var options = TestMethods.Safe with { Headers = new Metadata().Add("x-http-status", http.ToString()) };
-        var ex = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary("PlainText"), "m", options));
+        var options = TestMethods.With(("x-http-status", http.ToString()));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary("PlainText"), null, options, "m"));
         Assert.Equal(expected, ex.StatusCode);
         Assert.Contains(http.ToString(), ex.Status.Detail);
     }
@@ -91,50 +102,49 @@ public class StatusAndMetadataCallTests(ServerFixture fixture) : IClassFixture<S
     {
         var (t, _) = await fixture.ConnectAsync();
         await using var _t = t;
-        var ex = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary("Nope"), "m", TestMethods.Safe));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary("Nope"), null, TestMethods.Safe, "m"));
         Assert.Equal(StatusCode.Unimplemented, ex.StatusCode);
     }
 
     [Fact]
-    public async Task Call_credentials_are_applied_and_refused_on_plaintext_when_they_require_tls()
+    public async Task Call_credentials_are_applied_on_plaintext_only_when_allowed()
     {
-        var (t, _) = await fixture.ConnectAsync();
-        await using var _t = t;
         string? seenUrl = null;
-        var creds = CallCredentials.FromInterceptor((ctx, md, _) =>
+        var creds = CallCredentials.FromInterceptor((ctx, md) =>
         {
             seenUrl = ctx.ServiceUrl + "|" + ctx.MethodName;
             md.Add("x-token", "secret");
-            return ValueTask.CompletedTask;
-        }, requiresTransportSecurity: false);
-        var call = t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", TestMethods.Safe with { Credentials = creds });
-        Assert.Equal("m", await call);
-        Assert.Equal("secret", (await call.ResponseHeadersAsync).GetValue("echo-x-token"));
-        Assert.Equal($"http://127.0.0.1:{fixture.Server.Port}/test.Echo|Unary", seenUrl);
+            return Task.CompletedTask;
+        });
 
-        var strict = CallCredentials.FromInterceptor((_, md, _) => ValueTask.CompletedTask);
-        var ex = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", TestMethods.Safe with { Credentials = strict }));
-        Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
-        Assert.Contains("transport security", ex.Status.Detail);
-    }
+        var (allowed, _) = await fixture.ConnectAsync(new TransportOptions { UnsafeUseInsecureChannelCallCredentials = true });
+        await using (allowed)
+        {
+            var call = allowed.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe.WithCredentials(creds), "m");
+            Assert.Equal("m", await call);
+            Assert.Equal("secret", (await call.ResponseHeadersAsync).GetValue("echo-x-token"));
+            Assert.Equal($"http://127.0.0.1:{fixture.Server.Port}/test.Echo|Unary", seenUrl);
+        }
 
-    [Fact]
-    public async Task Failing_credentials_are_unavailable_naming_the_error()
-    {
+        // Over plaintext without the option, Grpc.Net.Client never asks them (C-core's rule): the call goes without.
+        seenUrl = null;
         var (t, _) = await fixture.ConnectAsync();
         await using var _t = t;
-        var creds = CallCredentials.FromInterceptor((_, _, _) => throw new InvalidOperationException("token service down"), requiresTransportSecurity: false);
-        var ex = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", TestMethods.Safe with { Credentials = creds }));
-        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
-        Assert.Contains("token service down", ex.Status.Detail);
+        var plain = t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe.WithCredentials(creds), "m");
+        Assert.Equal("m", await plain);
+        Assert.Null((await plain.ResponseHeadersAsync).GetValue("echo-x-token"));
+        Assert.Null(seenUrl);
     }
 
     [Fact]
-    public void Reserved_and_malformed_metadata_keys_are_refused_before_any_call()
+    public async Task Failing_credentials_fail_the_call_naming_the_error()
     {
-        Assert.Contains("reserved", Assert.Throws<ArgumentException>(() => new Metadata().Add("grpc-timeout", "1S")).Message);
-        Assert.Contains("pseudo-header", Assert.Throws<ArgumentException>(() => new Metadata().Add(":path", "/x")).Message);
-        Assert.Contains("invalid character", Assert.Throws<ArgumentException>(() => new Metadata().Add("bad key", "v")).Message);
-        Assert.Contains("printable ASCII", Assert.Throws<ArgumentException>(() => new Metadata().Add("k", "é")).Message);
+        var (t, _) = await fixture.ConnectAsync(new TransportOptions { UnsafeUseInsecureChannelCallCredentials = true });
+        await using var _t = t;
+        var creds = CallCredentials.FromInterceptor((_, _) => throw new InvalidOperationException("token service down"));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe.WithCredentials(creds), "m"));
+        Assert.True(ex.StatusCode == StatusCode.Internal, ex.Status.ToString());
+        Assert.Contains("token service down", ex.Status.Detail);
+        Assert.False(CallFailures.NotProcessed(ex));
     }
 }

@@ -20,11 +20,11 @@ public class StreamingStartTests
         // Several in a row: the handler's own flushes (connection preface, an earlier request) must not be what sends them.
         for (var i = 0; i < 3; i++)
         {
-            using var call = t.Invoker.AsyncDuplexStreamingCall(TestMethods.Duplex, TestMethods.Deadline(TimeSpan.FromSeconds(30)));
+            using var call = t.Invoker.AsyncDuplexStreamingCall(TestMethods.Duplex, null, TestMethods.Deadline(TimeSpan.FromSeconds(30)));
             await call.ResponseHeadersAsync.WaitAsync(Wait);
             await call.RequestStream.CompleteAsync();
-            Assert.False(await call.ResponseStream.MoveNextAsync().AsTask().WaitAsync(Wait));
-            Assert.Equal(StatusCode.OK, call.GetStatus().Code);
+            Assert.False(await call.ResponseStream.MoveNext().WaitAsync(Wait));
+            Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
         }
     }
 
@@ -34,7 +34,7 @@ public class StreamingStartTests
         await using var server = await TestServer.StartAsync(new TestService().Map);
         await using var t = await LifetimeCallTests.Connect(server);
         var method = new Method<string, string>(MethodType.ClientStreaming, "test.Echo", "NoSuchMethod", TestMethods.Utf8, TestMethods.Utf8);
-        using var call = t.Invoker.AsyncClientStreamingCall(method, TestMethods.Deadline(TimeSpan.FromSeconds(30)));
+        using var call = t.Invoker.AsyncClientStreamingCall(method, null, TestMethods.Deadline(TimeSpan.FromSeconds(30)));
         var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(Wait));
         Assert.Equal(StatusCode.Unimplemented, ex.StatusCode);
         await call.RequestStream.CompleteAsync();

@@ -18,7 +18,7 @@ public class ConnectionEventTests
         Assert.Equal(2, events.Events.Count);
         Assert.IsType<ConnectionEvent.Connected>(events.Events[0]);
         Assert.IsType<ConnectionEvent.SettingsReceived>(events.Events[1]);
-        Assert.Equal("m", await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", TestMethods.Safe));
+        Assert.Equal("m", await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe, "m"));
         Assert.Equal(2, events.Events.Count);
     }
 
@@ -29,16 +29,16 @@ public class ConnectionEventTests
         await using var server = await TestServer.StartAsync(service.Map);
         var events = new EventRecorder();
         await using var t = await LifetimeCallTestsAccess.Connect(server, events.Record);
-        var inFlight = t.Invoker.AsyncUnaryCall(TestMethods.Unary("Hang"), "m", TestMethods.Safe);
+        var inFlight = t.Invoker.AsyncUnaryCall(TestMethods.Unary("Hang"), null, TestMethods.Safe, "m");
         await service.HangStarted.Task.WaitAsync(Wait);
 
         var stopping = server.StopAsync();
         var goAway = await events.WaitFor<ConnectionEvent.GoAwayReceived>(Wait);
         Assert.Equal(Http2ErrorCode.NoError, goAway.ErrorCode);
 
-        var refused = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "new", TestMethods.Safe));
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe, "new"));
         Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
-        Assert.True(refused.NotProcessed);
+        Assert.True(CallFailures.NotProcessed(refused), refused.Status.ToString());
         Assert.Contains("GOAWAY", refused.Status.Detail);
 
         service.ReleaseHang.TrySetResult();
@@ -56,7 +56,7 @@ public class ConnectionEventTests
         await using var server = await TestServer.StartAsync(service.Map);
         var events = new EventRecorder();
         await using var t = await LifetimeCallTestsAccess.Connect(server, events.Record);
-        var inFlight = t.Invoker.AsyncUnaryCall(TestMethods.Unary("Hang"), "m", TestMethods.Safe);
+        var inFlight = t.Invoker.AsyncUnaryCall(TestMethods.Unary("Hang"), null, TestMethods.Safe, "m");
         await service.HangStarted.Task.WaitAsync(Wait);
 
         server.AbortConnections();
@@ -64,11 +64,11 @@ public class ConnectionEventTests
         Assert.Contains(closed.Reason, new[] { CloseReason.EndOfStream, CloseReason.Reset });
         var lost = await Assert.ThrowsAsync<RpcException>(() => inFlight.ResponseAsync.WaitAsync(Wait));
         Assert.Equal(StatusCode.Unavailable, lost.StatusCode);
-        Assert.False(lost.NotProcessed);
+        Assert.False(CallFailures.NotProcessed(lost), lost.Status.ToString());
 
-        var next = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", TestMethods.Safe));
+        var next = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe, "m"));
         Assert.Equal(StatusCode.Unavailable, next.StatusCode);
-        Assert.True(next.NotProcessed);
+        Assert.True(CallFailures.NotProcessed(next), next.Status.ToString());
         Assert.Single(events.Events.OfType<ConnectionEvent.Closed>());
     }
 
@@ -79,7 +79,7 @@ public class ConnectionEventTests
         await using var server = await TestServer.StartAsync(service.Map);
         var events = new EventRecorder();
         var t = await LifetimeCallTestsAccess.Connect(server, events.Record);
-        var inFlight = t.Invoker.AsyncUnaryCall(TestMethods.Unary("Hang"), "m", TestMethods.Safe);
+        var inFlight = t.Invoker.AsyncUnaryCall(TestMethods.Unary("Hang"), null, TestMethods.Safe, "m");
         await service.HangStarted.Task.WaitAsync(Wait);
 
         await t.CloseAsync();
@@ -99,12 +99,12 @@ public class ConnectionEventTests
         await using var server = await TestServer.StartAsync(service.Map);
         var events = new EventRecorder();
         await using var t = await LifetimeCallTestsAccess.Connect(server, events.Record);
-        var inFlight = t.Invoker.AsyncUnaryCall(TestMethods.Unary("Hang"), "m", TestMethods.Safe);
+        var inFlight = t.Invoker.AsyncUnaryCall(TestMethods.Unary("Hang"), null, TestMethods.Safe, "m");
         await service.HangStarted.Task.WaitAsync(Wait);
 
         t.GracefulClose();
-        var refused = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", TestMethods.Safe));
-        Assert.True(refused.NotProcessed);
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe, "m"));
+        Assert.True(CallFailures.NotProcessed(refused), refused.Status.ToString());
         Assert.Empty(events.Events.OfType<ConnectionEvent.Closed>());
 
         service.ReleaseHang.TrySetResult();
@@ -140,7 +140,7 @@ public class ConnectionEventTests
         await using var server = await TestServer.StartAsync(service.Map);
         await using var t = new HttpClientTransport(TransportAddress.Tcp("localhost", server.Port), new TransportOptions(), _ => { });
         await t.ConnectAsync(CancellationToken.None);
-        Assert.Equal("ok", await t.Invoker.AsyncUnaryCall(TestMethods.Unary("Headers"), "dns", TestMethods.Safe));
+        Assert.Equal("ok", await t.Invoker.AsyncUnaryCall(TestMethods.Unary("Headers"), null, TestMethods.Safe, "dns"));
         lock (service.LastRequestHeaders)
         {
             Assert.Equal($"localhost:{server.Port}", service.LastRequestHeaders["Host"]);
@@ -155,7 +155,7 @@ public class ConnectionEventTests
         {
             await using var server = await TestServer.StartAsync(new TestService().Map, unixPath: path);
             await using var t = await LifetimeCallTestsAccess.Connect(server, _ => { });
-            Assert.Equal("uds", await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "uds", TestMethods.Safe));
+            Assert.Equal("uds", await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe, "uds"));
         }
         finally
         {

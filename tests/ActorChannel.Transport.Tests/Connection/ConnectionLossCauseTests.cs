@@ -32,7 +32,7 @@ public class ConnectionLossCauseTests
         var events = new EventRecorder();
         var t = new HttpClientTransport(server.Address, new TransportOptions(), events.Record);
         await t.ConnectAsync(new CancellationTokenSource(Wait).Token);
-        var call = t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", TestMethods.Safe);
+        var call = t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe, "m");
 
         var closed = await events.WaitFor<ConnectionEvent.Closed>(Wait);
         await t.CloseAsync();
@@ -58,7 +58,7 @@ public class ConnectionLossCauseTests
         });
         Volatile.Write(ref transport, t);
         await t.ConnectAsync(new CancellationTokenSource(Wait).Token);
-        var call = t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", TestMethods.Safe);
+        var call = t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe, "m");
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(Wait));
         var closed = await events.WaitFor<ConnectionEvent.Closed>(Wait);
@@ -70,7 +70,7 @@ public class ConnectionLossCauseTests
     {
         Assert.Equal(CloseReason.Reset, closed.Reason);
         Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
-        Assert.False(ex.NotProcessed);
+        Assert.False(CallFailures.NotProcessed(ex), ex.Status.ToString());
         Assert.DoesNotContain("closed by its owner", ex.Status.Detail);
         Assert.Contains($"onnection to {server.Address} lost", ex.Status.Detail);
 

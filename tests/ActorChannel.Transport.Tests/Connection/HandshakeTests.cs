@@ -41,7 +41,7 @@ public class HandshakeTests
         await t.ConnectAsync(new CancellationTokenSource(Wait).Token);
         await settingsSeen.Task.WaitAsync(Wait);
 
-        var ex = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", TestMethods.Safe));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe, "m"));
         Assert.Equal(StatusCode.Unimplemented, ex.StatusCode);
 
         // The warm-up request that made the handler connect was never written: the first and only
@@ -62,7 +62,7 @@ public class HandshakeTests
             events.Events,
             e => Assert.IsType<ConnectionEvent.Connected>(e),
             e => Assert.IsType<ConnectionEvent.SettingsReceived>(e));
-        Assert.Equal("m", await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", TestMethods.Safe));
+        Assert.Equal("m", await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe, "m"));
         Assert.Equal(2, events.Events.Count);
     }
 
@@ -80,7 +80,7 @@ public class HandshakeTests
         await t.ConnectAsync(new CancellationTokenSource(Wait).Token);
         for (var i = 0; i < 3; i++)
         {
-            var ex = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", TestMethods.Safe));
+            var ex = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe, "m"));
             Assert.Equal(StatusCode.NotFound, ex.StatusCode);
         }
 
@@ -98,9 +98,9 @@ public class HandshakeTests
         server.AbortConnections();
         var closed = await events.WaitFor<ConnectionEvent.Closed>(Wait);
         Assert.Contains(closed.Reason, new[] { CloseReason.EndOfStream, CloseReason.Reset });
-        var next = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", TestMethods.Safe));
+        var next = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe, "m"));
         Assert.Equal(StatusCode.Unavailable, next.StatusCode);
-        Assert.True(next.NotProcessed);
+        Assert.True(CallFailures.NotProcessed(next), next.Status.ToString());
         Assert.Contains("lost", next.Status.Detail);
     }
 
@@ -138,8 +138,8 @@ public class HandshakeTests
         var closed = await events.WaitFor<ConnectionEvent.Closed>(Wait);
         Assert.Same(ex, closed.Error);
         Assert.Empty(events.Events.OfType<ConnectionEvent.SettingsReceived>());
-        var call = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", TestMethods.Safe));
-        Assert.True(call.NotProcessed);
+        var call = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe, "m"));
+        Assert.True(CallFailures.NotProcessed(call), call.Status.ToString());
     }
 
     [Fact]

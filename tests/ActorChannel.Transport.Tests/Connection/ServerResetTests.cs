@@ -27,9 +27,9 @@ public class ServerResetTests
         });
         await using var t = new HttpClientTransport(server.Address, new TransportOptions(), _ => { });
         await t.ConnectAsync(CancellationToken.None);
-        var ex = await Assert.ThrowsAsync<RpcException>(() => t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", TestMethods.Safe).ResponseAsync.WaitAsync(Wait));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe, "m").ResponseAsync.WaitAsync(Wait));
         Assert.True(expected == ex.StatusCode, ex.Status.ToString());
-        Assert.Equal(notProcessed, ex.NotProcessed);
+        Assert.Equal(notProcessed, CallFailures.NotProcessed(ex));
     }
 
     [Fact]
@@ -45,10 +45,10 @@ public class ServerResetTests
             });
         });
         await using var t = await Calls.LifetimeCallTests.Connect(server);
-        var ex = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary("Abort"), "m", TestMethods.Safe));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await t.Invoker.AsyncUnaryCall(TestMethods.Unary("Abort"), null, TestMethods.Safe, "m"));
         Assert.True(ex.StatusCode is StatusCode.Internal or StatusCode.Cancelled, ex.Status.ToString());
         Assert.Contains("reset", ex.Status.Detail);
-        Assert.Equal("still", await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "still", TestMethods.Safe));
+        Assert.Equal("still", await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe, "still"));
     }
 
     [Fact]
@@ -58,16 +58,16 @@ public class ServerResetTests
             Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapPost(app, "/test.Echo/ServerStream", async ctx =>
             {
                 ctx.Response.ContentType = "application/grpc";
-                await ctx.Response.Body.WriteAsync(GrpcFraming.Frame("one"u8));
+                await ctx.Response.Body.WriteAsync(GrpcWire.Frame("one"u8));
                 Microsoft.AspNetCore.Http.ResponseTrailerExtensions.AppendTrailer(ctx.Response, "grpc-status", "10");
                 Microsoft.AspNetCore.Http.ResponseTrailerExtensions.AppendTrailer(ctx.Response, "grpc-message", "aborted%20here");
                 Microsoft.AspNetCore.Http.ResponseTrailerExtensions.AppendTrailer(ctx.Response, "x-why", "test");
             }));
         await using var t = await Calls.LifetimeCallTests.Connect(server);
-        using var call = t.Invoker.AsyncServerStreamingCall(TestMethods.ServerStream, "1", TestMethods.Safe);
-        Assert.True(await call.ResponseStream.MoveNextAsync());
+        using var call = t.Invoker.AsyncServerStreamingCall(TestMethods.ServerStream, null, TestMethods.Safe, "1");
+        Assert.True(await call.ResponseStream.MoveNext());
         Assert.Equal("one", call.ResponseStream.Current);
-        var ex = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNextAsync());
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext());
         Assert.Equal(StatusCode.Aborted, ex.StatusCode);
         Assert.Equal("aborted here", ex.Status.Detail);
         Assert.Equal("test", ex.Trailers.GetValue("x-why"));
@@ -81,7 +81,7 @@ public class ServerResetTests
         await using var server = await TestServer.StartAsync(service.Map);
         var events = new EventRecorder();
         await using var t = await Calls.LifetimeCallTests.Connect(server, null, events.Record);
-        await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", TestMethods.Safe);
+        await t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe, "m");
         server.AbortConnections();
         await events.WaitFor<ConnectionEvent.Closed>(Wait);
 
@@ -111,13 +111,17 @@ public class ServerResetTests
     }
 
     [Fact]
-    public async Task Failed_call_faults_response_headers()
+    public async Task Failed_call_has_its_response_headers_and_the_status()
     {
+        // Grpc.Net.Client hands over the headers of a response that failed the call (here an HTTP 503); the failure
+        // is the call's status.
         await using var server = await TestServer.StartAsync(new TestService().Map);
         await using var t = await Calls.LifetimeCallTests.Connect(server);
-        var call = t.Invoker.AsyncUnaryCall(TestMethods.Unary("PlainText"), "m", TestMethods.Safe with { Headers = new Metadata().Add("x-http-status", "503") });
-        var headers = await Assert.ThrowsAsync<RpcException>(() => call.ResponseHeadersAsync);
-        Assert.Equal(StatusCode.Unavailable, headers.StatusCode);
+        var call = t.Invoker.AsyncUnaryCall(TestMethods.Unary("PlainText"), null, TestMethods.With(("x-http-status", "503")), "m");
+        Assert.NotNull(await call.ResponseHeadersAsync.WaitAsync(Wait));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(Wait));
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        Assert.Equal(StatusCode.Unavailable, call.GetStatus().StatusCode);
     }
 
     [Fact]
@@ -134,8 +138,8 @@ public class ServerResetTests
         var options = new TransportOptions { KeepAlivePingDelay = TimeSpan.FromSeconds(1), KeepAlivePingTimeout = TimeSpan.FromSeconds(1) };
         await using var t = new HttpClientTransport(server.Address, options, events.Record);
         await t.ConnectAsync(CancellationToken.None);
-        var ex = await Assert.ThrowsAsync<RpcException>(() => t.Invoker.AsyncUnaryCall(TestMethods.Unary(), "m", TestMethods.Safe).ResponseAsync.WaitAsync(Wait));
-        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe, "m").ResponseAsync.WaitAsync(Wait));
+        Assert.True(ex.StatusCode == StatusCode.Unavailable, ex.Status.ToString());
         var closed = await events.WaitFor<ConnectionEvent.Closed>(Wait);
         Assert.Equal(CloseReason.KeepAliveTimeout, closed.Reason);
     }

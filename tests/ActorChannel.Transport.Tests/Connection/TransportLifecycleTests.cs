@@ -11,7 +11,7 @@ public class TransportLifecycleTests
         // A TLS server that never answers the handshake keeps the dial pending.
         await using var silent = new RawServer(async (s, ct) => await Task.Delay(Timeout.Infinite, ct));
         var events = new EventRecorder();
-        var t = new HttpClientTransport(silent.Address, new TransportOptions { Credentials = ChannelCredentials.Tls() }, events.Record);
+        var t = new HttpClientTransport(silent.Address, new TransportOptions { Credentials = ChannelCredentials.SecureSsl }, events.Record);
         var connecting = t.ConnectAsync(CancellationToken.None);
         Assert.False(connecting.IsCompleted);
         await t.CloseAsync();
@@ -26,7 +26,7 @@ public class TransportLifecycleTests
         // CloseAsync lands after ConnectAsync moved to Connecting but before the dial's cancellation
         // source exists: the dial must not start with a token nobody will cancel.
         await using var silent = new RawServer(async (s, ct) => await Task.Delay(Timeout.Infinite, ct));
-        var t = new HttpClientTransport(silent.Address, new TransportOptions { Credentials = ChannelCredentials.Tls() }, _ => { });
+        var t = new HttpClientTransport(silent.Address, new TransportOptions { Credentials = ChannelCredentials.SecureSsl }, _ => { });
         var dialedLive = false;
         t.OnConnectingForTests = () => t.CloseAsync().AsTask().GetAwaiter().GetResult();
         t.OnDialForTests = token => dialedLive = !token.IsCancellationRequested;

@@ -7,16 +7,18 @@ namespace ActorChannel.Transport.Tests.Infrastructure;
 
 /// <summary>
 /// A TCP server on 127.0.0.1:0 that runs a scripted conversation with each client, for feeding the
-/// transport bad input. Helpers write just enough HTTP/2 (frames, literal HPACK) by hand.
+/// transport bad input. Helpers write just enough HTTP/2 (frames, literal HPACK) by hand. When a script
+/// returns, the server keeps reading (and discarding) what the client sends until the client closes, so a
+/// test can see that the transport released its socket (<see cref="RawConnection.Ended"/>).
 /// </summary>
 public sealed class RawServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Func<NetworkStream, CancellationToken, Task> _script;
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<Socket> _clients = new();
+    private readonly List<RawConnection> _connections = new();
+    private readonly List<Task> _running = new();
     private readonly Task _acceptLoop;
-    private int _accepted;
 
     public RawServer(Func<NetworkStream, CancellationToken, Task> script)
     {
@@ -26,19 +28,69 @@ public sealed class RawServer : IAsyncDisposable
     }
 
     /// <summary>Connections accepted so far (the transport must dial exactly one).</summary>
-    public int Accepted => Volatile.Read(ref _accepted);
+    public int Accepted
+    {
+        get
+        {
+            lock (_connections)
+            {
+                return _connections.Count;
+            }
+        }
+    }
 
-    public TransportAddress Address => TransportAddress.Tcp("127.0.0.1", ((IPEndPoint)_listener.LocalEndpoint).Port);
+    /// <summary>The accepted connections, in order.</summary>
+    public IReadOnlyList<RawConnection> Connections
+    {
+        get
+        {
+            lock (_connections)
+            {
+                return _connections.ToArray();
+            }
+        }
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public TransportAddress Address => TransportAddress.Tcp("127.0.0.1", Port);
+
+    /// <summary>The first connection, once it has been accepted.</summary>
+    public async Task<RawConnection> FirstConnectionAsync(TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (Connections is [var first, ..])
+            {
+                return first;
+            }
+
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException("No connection was accepted.");
+            }
+
+            await Task.Delay(5); // bounded probe of the accept loop
+        }
+    }
+
+    /// <summary>
+    /// How many connections were accepted before now, counting every dial already made: a probe connection
+    /// of ours goes into the listen backlog behind any earlier one, and the count is read once it is accepted.
+    /// </summary>
+    public Task<int> AcceptedBeforeAsync(TimeSpan timeout) =>
+        AcceptBarrier.CountBeforeAsync(IPAddress.Loopback, Port, () => Connections.Select(c => c.Remote).ToList(), timeout);
 
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
         _listener.Stop();
-        lock (_clients)
+        lock (_connections)
         {
-            foreach (var c in _clients)
+            foreach (var c in _connections)
             {
-                c.Dispose();
+                c.Socket.Dispose();
             }
         }
 
@@ -51,6 +103,13 @@ public sealed class RawServer : IAsyncDisposable
             // The loop ends by the listener being stopped.
         }
 
+        Task[] running;
+        lock (_connections)
+        {
+            running = _running.ToArray();
+        }
+
+        await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(10));
         _stop.Dispose();
     }
 
@@ -59,24 +118,54 @@ public sealed class RawServer : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var socket = await _listener.AcceptSocketAsync(_stop.Token);
-            Interlocked.Increment(ref _accepted);
-            lock (_clients)
+            var connection = new RawConnection(socket);
+            lock (_connections)
             {
-                _clients.Add(socket);
+                _connections.Add(connection);
+                _running.Add(Task.Run(() => RunAsync(connection)));
+            }
+        }
+    }
+
+    private async Task RunAsync(RawConnection connection)
+    {
+        NetworkStream? stream = null;
+        try
+        {
+            stream = new NetworkStream(connection.Socket, ownsSocket: true);
+            await _script(stream, _stop.Token);
+
+            // The script is done: read on, discarding, until the client closes its side.
+            var buffer = new byte[16 * 1024];
+            while (await stream.ReadAsync(buffer, _stop.Token) > 0)
+            {
             }
 
-            _ = Task.Run(async () =>
+            connection.End(RawConnectionEnd.ClientClosed);
+        }
+        catch (EndOfStreamException)
+        {
+            connection.End(RawConnectionEnd.ClientClosed);
+        }
+        catch (IOException) when (!_stop.IsCancellationRequested)
+        {
+            connection.End(RawConnectionEnd.ClientReset);
+        }
+        catch (Exception)
+        {
+            // The script closed the socket itself, or the server is being disposed.
+            connection.End(_stop.IsCancellationRequested ? RawConnectionEnd.ServerDisposed : RawConnectionEnd.ServerClosed);
+        }
+        finally
+        {
+            if (stream is null)
             {
-                using var stream = new NetworkStream(socket, ownsSocket: true);
-                try
-                {
-                    await _script(stream, _stop.Token);
-                }
-                catch (Exception)
-                {
-                    // The client going away mid-script is part of what these tests do.
-                }
-            });
+                connection.Socket.Dispose();
+            }
+            else
+            {
+                await stream.DisposeAsync();
+            }
         }
     }
 
@@ -86,15 +175,13 @@ public sealed class RawServer : IAsyncDisposable
     public const byte RstStream = 0x3, Ping = 0x6;
 
     /// <summary>
-    /// Reads the client preface, sends the server's SETTINGS and ACK, waits for the request's HEADERS
-    /// on stream 1 (answering before it would be a protocol error), then drains the rest in the background.
+    /// Reads the client preface, sends the server's SETTINGS and ACK and waits for the request's HEADERS
+    /// on stream 1 (answering before it would be a protocol error). What the client sends after that is
+    /// read once the script returns.
     /// </summary>
     public static async Task HandshakeAsync(NetworkStream s, CancellationToken ct)
     {
-        var preface = new byte[24];
-        await s.ReadExactlyAsync(preface, ct);
-        await WriteFrameAsync(s, Settings, 0, 0, [], ct);
-        await WriteFrameAsync(s, Settings, 0x1, 0, [], ct);
+        await SettingsAsync(s, ct);
         var header = new byte[9];
         while (true)
         {
@@ -106,17 +193,21 @@ public sealed class RawServer : IAsyncDisposable
                 break;
             }
         }
-
-        _ = DrainAsync(s, ct);
     }
 
-    /// <summary>Sends SETTINGS and ACK, then hands each client frame's type and stream id to <paramref name="onFrame"/>.</summary>
-    public static async Task ServeFramesAsync(NetworkStream s, Func<byte, int, Task> onFrame, CancellationToken ct)
+    /// <summary>Reads the client preface and sends the server's (empty) SETTINGS and the ACK of the client's: the connection is up.</summary>
+    public static async Task SettingsAsync(NetworkStream s, CancellationToken ct)
     {
         var preface = new byte[24];
         await s.ReadExactlyAsync(preface, ct);
         await WriteFrameAsync(s, Settings, 0, 0, [], ct);
         await WriteFrameAsync(s, Settings, 0x1, 0, [], ct);
+    }
+
+    /// <summary>Sends SETTINGS and ACK, then hands each client frame's type and stream id to <paramref name="onFrame"/>.</summary>
+    public static async Task ServeFramesAsync(NetworkStream s, Func<byte, int, Task> onFrame, CancellationToken ct)
+    {
+        await SettingsAsync(s, ct);
         var header = new byte[9];
         while (true)
         {
@@ -208,19 +299,35 @@ public sealed class RawServer : IAsyncDisposable
     /// <summary>The response headers of a given stream: 200 with content-type application/grpc.</summary>
     public static Task GrpcHeadersAsync(NetworkStream s, int streamId, CancellationToken ct) =>
         WriteFrameAsync(s, Headers, EndHeaders, streamId, Hpack(true, ("content-type", "application/grpc")), ct);
+}
 
-    private static async Task DrainAsync(NetworkStream s, CancellationToken ct)
-    {
-        var buffer = new byte[16 * 1024];
-        try
-        {
-            while (await s.ReadAsync(buffer, ct) > 0)
-            {
-            }
-        }
-        catch (Exception)
-        {
-            // Closed by the script or the client.
-        }
-    }
+/// <summary>How a <see cref="RawServer"/> connection ended, as the server saw it.</summary>
+public enum RawConnectionEnd
+{
+    /// <summary>The client closed its side (EOF).</summary>
+    ClientClosed,
+
+    /// <summary>The client's side went away with a reset.</summary>
+    ClientReset,
+
+    /// <summary>The script closed the connection itself.</summary>
+    ServerClosed,
+
+    /// <summary>The server was disposed with the connection still open.</summary>
+    ServerDisposed,
+}
+
+/// <summary>One connection a <see cref="RawServer"/> accepted.</summary>
+public sealed class RawConnection(Socket socket)
+{
+    private readonly TaskCompletionSource<RawConnectionEnd> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Socket Socket { get; } = socket;
+
+    public EndPoint? Remote { get; } = socket.RemoteEndPoint;
+
+    /// <summary>Completes when the connection is over: the client closed or reset it, or the server closed it.</summary>
+    public Task<RawConnectionEnd> Ended => _ended.Task;
+
+    internal void End(RawConnectionEnd how) => _ended.TrySetResult(how);
 }

@@ -76,6 +76,39 @@ public sealed class TestServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Connections Kestrel accepted so far.</summary>
+    public int Accepted
+    {
+        get
+        {
+            lock (_connections)
+            {
+                return _connections.Count;
+            }
+        }
+    }
+
+    /// <summary>How many connections were accepted before now (see <see cref="AcceptBarrier"/>); TCP listeners only.</summary>
+    public Task<int> AcceptedBeforeAsync(TimeSpan timeout) =>
+        AcceptBarrier.CountBeforeAsync(IPAddress.Loopback, Port, () =>
+        {
+            lock (_connections)
+            {
+                return _connections.Select(c => c.RemoteEndPoint).ToList();
+            }
+        }, timeout);
+
+    /// <summary>Completes when the nth accepted connection (0-based) has closed, as Kestrel sees it.</summary>
+    public Task ConnectionClosed(int index)
+    {
+        lock (_connections)
+        {
+            var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _connections[index].ConnectionClosed.Register(() => closed.TrySetResult());
+            return closed.Task;
+        }
+    }
+
     /// <summary>Drops every connection at the socket level (no GOAWAY), as a crashing server would.</summary>
     public void AbortConnections()
     {

@@ -32,7 +32,7 @@ public sealed class TestService
                 var text = ctx.Request.Headers["x-fail-message-bin"] is { Count: 1 } m ? Encoding.UTF8.GetString(Convert.FromBase64String(m!)) : "failed";
                 StartResponse(ctx);
                 ctx.Response.Headers["grpc-status"] = code.ToString();
-                ctx.Response.Headers["grpc-message"] = GrpcMessageEncoding.Encode(text);
+                ctx.Response.Headers["grpc-message"] = GrpcWire.PercentEncode(text);
                 return;
             }
 
@@ -84,7 +84,7 @@ public sealed class TestService
         {
             StartResponse(ctx);
             await ctx.Response.BodyWriter.FlushAsync();
-            while (await GrpcFraming.ReadMessageAsync(ctx.Request.Body, null, ctx.RequestAborted) is { } m)
+            while (await GrpcWire.ReadMessageAsync(ctx.Request.Body, ctx.RequestAborted) is { } m)
             {
                 await WriteAsync(ctx, "echo:" + Encoding.UTF8.GetString(m.Payload));
             }
@@ -110,7 +110,7 @@ public sealed class TestService
             await ReadAllAsync(ctx);
             StartResponse(ctx);
             ctx.Response.Headers["grpc-encoding"] = "snappy-ish";
-            await ctx.Response.Body.WriteAsync(GrpcFraming.Frame([1, 2, 3], compressed: true));
+            await ctx.Response.Body.WriteAsync(GrpcWire.Frame([1, 2, 3], compressed: true));
             Trailers(ctx, 0);
         });
 
@@ -156,7 +156,7 @@ public sealed class TestService
         ctx.Response.AppendTrailer("grpc-status", status.ToString());
         if (message is not null)
         {
-            ctx.Response.AppendTrailer("grpc-message", GrpcMessageEncoding.Encode(message));
+            ctx.Response.AppendTrailer("grpc-message", GrpcWire.PercentEncode(message));
         }
     }
 
@@ -164,14 +164,14 @@ public sealed class TestService
     {
         var gzip = ctx.Request.Headers["grpc-encoding"].ToString() == "gzip";
         var list = new List<string>();
-        while (await GrpcFraming.ReadMessageAsync(ctx.Request.Body, null, ctx.RequestAborted) is { } m)
+        while (await GrpcWire.ReadMessageAsync(ctx.Request.Body, ctx.RequestAborted) is { } m)
         {
             if (m.Compressed && !gzip)
             {
                 throw new InvalidOperationException("compressed message without grpc-encoding");
             }
 
-            var bytes = m.Compressed ? GrpcCompression.Decompress("gzip", m.Payload, null) : m.Payload;
+            var bytes = m.Compressed ? GrpcWire.Gunzip(m.Payload) : m.Payload;
             list.Add(Encoding.UTF8.GetString(bytes));
         }
 
@@ -184,10 +184,10 @@ public sealed class TestService
         if (gzip)
         {
             ctx.Response.Headers["grpc-encoding"] = "gzip";
-            bytes = GrpcCompression.Compress("gzip", bytes);
+            bytes = GrpcWire.Gzip(bytes);
         }
 
-        await ctx.Response.Body.WriteAsync(GrpcFraming.Frame(bytes, gzip));
+        await ctx.Response.Body.WriteAsync(GrpcWire.Frame(bytes, gzip));
         await ctx.Response.Body.FlushAsync();
     }
 }
