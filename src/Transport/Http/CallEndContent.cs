@@ -16,11 +16,11 @@ internal sealed class CallEndContent : HttpContent
     private readonly HttpContent _inner;
     private readonly HttpResponseMessage _response;
     private readonly HttpClientTransport _owner;
-    private readonly CancellationTokenSource _callOver;
+    private readonly CancellationTokenSource? _callOver;
     private HttpClientTransport? _transport;
 
-    /// <param name="callOver">The request's token source, cancelled at the end of the call (see <see cref="CallGate"/>).</param>
-    public CallEndContent(HttpResponseMessage response, HttpClientTransport transport, CancellationTokenSource callOver)
+    /// <param name="callOver">The streaming request body's token source, cancelled at the end of the call (see <see cref="CallGate"/>); null for a one-message body.</param>
+    public CallEndContent(HttpResponseMessage response, HttpClientTransport transport, CancellationTokenSource? callOver)
     {
         _callOver = callOver;
         _inner = response.Content;
@@ -34,8 +34,16 @@ internal sealed class CallEndContent : HttpContent
 
     protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
 
-    protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
-        new CallBodyStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _response, _owner);
+    protected override Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
+    {
+        // The handler's body stream is ready once the headers are in: no state machine for the usual synchronous case.
+        var stream = _inner.ReadAsStreamAsync(cancellationToken);
+        return stream.IsCompletedSuccessfully
+            ? Task.FromResult<Stream>(new CallBodyStream(stream.Result, _response, _owner))
+            : WrapAsync(stream);
+    }
+
+    private async Task<Stream> WrapAsync(Task<Stream> stream) => new CallBodyStream(await stream.ConfigureAwait(false), _response, _owner);
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => _inner.CopyToAsync(stream, context);
 
@@ -52,9 +60,9 @@ internal sealed class CallEndContent : HttpContent
     {
         if (disposing && Interlocked.Exchange(ref _transport, null) is { } transport)
         {
-            _callOver.Cancel();
+            _callOver?.Cancel();
             _inner.Dispose();
-            _callOver.Dispose();
+            _callOver?.Dispose();
             transport.EndCall();
         }
 

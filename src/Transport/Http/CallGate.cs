@@ -30,23 +30,26 @@ internal sealed class CallGate(HttpClientTransport transport, HttpMessageHandler
 
     private async Task<HttpResponseMessage> SendCountedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        // Cancelled once Grpc.Net.Client disposes the response, that is when the call is over for it: a request body
-        // still being sent then (a write the server's early end left waiting for flow control) is aborted and the
-        // stream reset, as PROTOCOL-HTTP2's "Early Server Closure" asks, instead of holding the stream to the deadline.
-        var callOver = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (request.Content is { } body)
+        // A streaming request body gets a token cancelled once Grpc.Net.Client disposes the response, that is when the
+        // call is over for it: a write still waiting then (one the server's early end left waiting for flow control) is
+        // aborted and the stream reset, as PROTOCOL-HTTP2's "Early Server Closure" asks, instead of holding the stream
+        // to the deadline. A one-message body is written at once and needs neither the token nor the wrapper, so unary
+        // and server-streaming calls, the hot path, pay for neither.
+        CancellationTokenSource? callOver = null;
+        if (request.Content is { } body && !CallRequestContent.IsOneMessage(body))
         {
+            callOver = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             request.Content = new CallRequestContent(body, cancellationToken, callOver.Token);
         }
 
         HttpResponseMessage response;
         try
         {
-            response = await base.SendAsync(request, callOver.Token).ConfigureAwait(false);
+            response = await base.SendAsync(request, callOver?.Token ?? cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            callOver.Dispose();
+            callOver?.Dispose();
             transport.EndCall();
             throw transport.Explain(e);
         }

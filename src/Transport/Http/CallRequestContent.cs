@@ -35,12 +35,31 @@ internal sealed class CallRequestContent : HttpContent
         _callToken = callToken;
         _callOver = callOver;
 
-        // Grpc.Net.Client's unary and server-streaming request body writes its one message again on each send.
-        _replayable = inner.GetType().Name.StartsWith("PushUnaryContent", StringComparison.Ordinal);
+        _replayable = IsOneMessage(inner);
         foreach (var header in inner.Headers)
         {
             Headers.TryAddWithoutValidation(header.Key, header.Value);
         }
+    }
+
+    private static Type? s_oneMessageType;
+
+    /// <summary>Grpc.Net.Client's unary and server-streaming request body, which writes its one message again on each send.</summary>
+    public static bool IsOneMessage(HttpContent content)
+    {
+        var type = content.GetType();
+        if (ReferenceEquals(type, Volatile.Read(ref s_oneMessageType)))
+        {
+            return true;
+        }
+
+        if (!type.Name.StartsWith("PushUnaryContent", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        Volatile.Write(ref s_oneMessageType, type);
+        return true;
     }
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
