@@ -1,13 +1,14 @@
 using ActorChannel.Client;
 using ActorChannel.Client.Backoff;
-using ActorChannel.Host.Clients;
+using ActorChannel.Protos.HelloWorld;
 using ActorChannel.Host.Server;
 using ActorChannel.TestKit;
 using ActorChannel.Transport;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Xunit;
 using Xunit.Abstractions;
-using S = ActorChannel.Client.Connectivity.ConnectivityState;
+using S = Grpc.Core.ConnectivityState;
 
 namespace ActorChannel.Actors.Tests.Client.EndToEnd;
 
@@ -227,7 +228,7 @@ public sealed class EndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     private static Task<string> Call(ManagedChannel channel, bool waitForReady = false) =>
-        new GreeterClient(channel).SayHelloAsync("e2e", GreeterLoad.Options(waitForReady, Bound));
+        new Greeter.GreeterClient(channel).GreetAsync("e2e", GreeterLoad.Options(waitForReady, Bound));
 
     private static async Task WaitUntilAllServeAsync(ManagedChannel channel, RunningGreeterServer[] backends)
     {

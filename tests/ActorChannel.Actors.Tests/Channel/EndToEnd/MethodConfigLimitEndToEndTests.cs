@@ -1,14 +1,15 @@
 using ActorChannel.Client;
-using ActorChannel.Host.Clients;
+using ActorChannel.Protos.HelloWorld;
 using ActorChannel.Host.Server;
 using ActorChannel.Protos.Testing;
 using ActorChannel.TestKit;
 using ActorChannel.Transport;
 using Google.Protobuf;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Xunit;
 using Xunit.Abstractions;
-using S = ActorChannel.Client.Connectivity.ConnectivityState;
+using S = Grpc.Core.ConnectivityState;
 
 namespace ActorChannel.Actors.Tests.Client.EndToEnd;
 
@@ -50,32 +51,33 @@ public sealed class MethodConfigLimitEndToEndTests(ITestOutputHelper output) : I
     [Fact]
     public async Task Greeter_requests_and_replies_over_the_method_config_s_limits_fail_resource_exhausted()
     {
-        var greeter = new GreeterClient(_channel);
+        var greeter = new Greeter.GreeterClient(_channel);
 
         // "Hello x from lim" is an 18-byte HelloReply; the request is 3 bytes.
-        Assert.Equal("Hello x from lim", await greeter.SayHelloAsync("x", Options()));
+        Assert.Equal("Hello x from lim", await greeter.GreetAsync("x", Options()));
 
-        // A 30-character name: a 32-byte request (within 64), but a 47-byte reply (over 40).
-        var reply = await Refused(greeter.SayHelloAsync(new string('n', 30), Options()));
-        Assert.Contains("47 bytes exceeds the limit of 40 bytes", reply.Status.Detail);
+        // A 30-character name: a 32-byte request (within 64), but a 47-byte reply (over 40): the server handled it.
+        var handled = _backend.Events.CallsStarted;
+        await Refused(greeter.GreetAsync(new string('n', 30), Options()));
+        Assert.Equal(handled + 1, _backend.Events.CallsStarted);
 
-        // A 70-character name: a 72-byte request, refused before it is sent.
-        var request = await Refused(greeter.SayHelloAsync(new string('n', 70), Options()));
-        Assert.Contains("72 bytes exceeds the send limit of 64 bytes", request.Status.Detail);
+        // A 70-character name: a 72-byte request, refused before it is sent: the server's handler never ran.
+        await Refused(greeter.GreetAsync(new string('n', 70), Options()));
+        Assert.Equal(handled + 1, _backend.Events.CallsStarted);
 
         // The reset streams leave the connection in use.
-        Assert.Equal("Hello y from lim", await greeter.SayHelloAsync("y", Options()));
+        Assert.Equal("Hello y from lim", await greeter.GreetAsync("y", Options()));
         Assert.Equal(S.Ready, _channel.State);
     }
 
     [Fact]
     public async Task Server_streaming_reply_over_the_limit_fails_and_methods_without_limits_are_unaffected()
     {
-        var test = new TestServiceClient(_channel);
+        var test = new TestService.TestServiceClient(_channel);
         using (var small = test.ServerStream(new StreamRequest { Count = 3, PayloadSize = 50 }, Options()))
         {
             var items = 0;
-            while (await small.ResponseStream.MoveNextAsync())
+            while (await small.ResponseStream.MoveNext())
             {
                 items++;
             }
@@ -86,8 +88,7 @@ public sealed class MethodConfigLimitEndToEndTests(ITestOutputHelper output) : I
         // A 200-byte payload makes a 203-byte item (index 0 is not on the wire).
         using (var big = test.ServerStream(new StreamRequest { Count = 3, PayloadSize = 200 }, Options()))
         {
-            var ex = await Refused(big.ResponseStream.MoveNextAsync().AsTask());
-            Assert.Contains("203 bytes exceeds the limit of 100 bytes", ex.Status.Detail);
+            await Refused(big.ResponseStream.MoveNext());
         }
 
         // Echo has no method config: 100 KB both ways pass (the transport's default limits are far above).
@@ -95,7 +96,32 @@ public sealed class MethodConfigLimitEndToEndTests(ITestOutputHelper output) : I
         Assert.Equal(100_000, echo.Payload.Length);
     }
 
-    private static CallOptions Options() => new() { WaitForReady = true, Deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(20) };
+    [Fact]
+    public async Task The_channel_s_own_limits_win_where_they_are_smaller_than_the_method_config_s()
+    {
+        await using var tight = ManagedChannel.Dial("ipv4:127.0.0.1:" + _backend.Port, new ManagedChannelOptions
+        {
+            Credentials = ChannelCredentials.Insecure,
+            DefaultServiceConfig = Config,
+            MaxSendMessageSize = 16,
+            MaxReceiveMessageSize = 20,
+            LoggerFactory = _logs,
+        });
+        var greeter = new Greeter.GreeterClient(tight);
+
+        // An 18-byte reply and a 3-byte request are within both.
+        Assert.Equal("Hello x from lim", await greeter.GreetAsync("x", Options()));
+
+        // A 22-byte reply: within the config's 40, over the channel's 20.
+        await Refused(greeter.GreetAsync("nnnnn", Options()));
+
+        // A 22-byte request: within the config's 64, over the channel's 16.
+        var handled = _backend.Events.CallsStarted;
+        await Refused(greeter.GreetAsync(new string('n', 20), Options()));
+        Assert.Equal(handled, _backend.Events.CallsStarted);
+    }
+
+    private static CallOptions Options() => ChannelCalls.WaitForReady(TimeSpan.FromSeconds(20));
 
     private static async Task<RpcException> Refused(Task call)
     {
