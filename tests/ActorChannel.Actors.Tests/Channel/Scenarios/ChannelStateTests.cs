@@ -115,6 +115,24 @@ public class ChannelStateTests(ITestOutputHelper output) : ChannelTestBase(outpu
     }
 
     [Fact]
+    public async Task An_insecure_composite_needs_the_opt_in_and_then_the_channel_adds_its_call_credentials()
+    {
+        var token = CallCredentials.FromInterceptor((_, headers) => Task.CompletedTask);
+        var composite = ChannelCredentials.Create(ChannelCredentials.Insecure, token);
+        var refused = Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", Options() with { Credentials = composite }));
+        Assert.Contains("UnsafeUseInsecureChannelCallCredentials", refused.Message);
+
+        var channel = await DialAsync("pick_first", [Addr(1)], options: Options() with { Credentials = composite, UnsafeUseInsecureChannelCallCredentials = true });
+        await CallAsync(channel);
+
+        // The connection is plain h2c; the composite's call credentials go with each call, as the options' own would.
+        var transport = Transports.Latest(Addr(1))!;
+        var security = TransportSecurity.Of(transport.Options.Credentials);
+        Assert.Equal((false, null), (security.IsSecure, security.CallCredentials));
+        Assert.Same(token, Assert.Single(transport.Calls).Options.Credentials);
+    }
+
+    [Fact]
     public async Task Dial_without_a_system_runs_in_its_own_and_dispose_ends_it()
     {
         var resolver = new ManualResolver(new ResolutionResult([Addr(1)]));
