@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using ActorChannel.Client;
 using ActorChannel.Client.Backoff;
 using ActorChannel.Host.Server;
@@ -32,9 +33,10 @@ internal sealed class Loopback(ITestOutputHelper output) : IAsyncDisposable
     /// <summary>"ipv4:127.0.0.1:a,127.0.0.1:b".</summary>
     public static string Target(params RunningGreeterServer[] backends) => "ipv4:" + string.Join(",", backends.Select(b => "127.0.0.1:" + b.Port));
 
-    public async Task<RunningGreeterServer> StartAsync(string name, int port = 0)
+    /// <param name="certificate">Serve TLS with it (with its private key); null for h2c.</param>
+    public async Task<RunningGreeterServer> StartAsync(string name, int port = 0, X509Certificate2? certificate = null)
     {
-        var backend = await GreeterServer.StartAsync(new GreeterServerOptions { InstanceName = name, Port = port, LoggerFactory = Logs });
+        var backend = await GreeterServer.StartAsync(new GreeterServerOptions { InstanceName = name, Port = port, Certificate = certificate, LoggerFactory = Logs });
         _backends.Add(backend);
         return backend;
     }
