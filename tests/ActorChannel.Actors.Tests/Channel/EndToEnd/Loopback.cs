@@ -34,9 +34,12 @@ internal sealed class Loopback(ITestOutputHelper output) : IAsyncDisposable
     public static string Target(params RunningGreeterServer[] backends) => "ipv4:" + string.Join(",", backends.Select(b => "127.0.0.1:" + b.Port));
 
     /// <param name="certificate">Serve TLS with it (with its private key); null for h2c.</param>
-    public async Task<RunningGreeterServer> StartAsync(string name, int port = 0, X509Certificate2? certificate = null)
+    public Task<RunningGreeterServer> StartAsync(string name, int port = 0, X509Certificate2? certificate = null) =>
+        StartAsync(new GreeterServerOptions { InstanceName = name, Port = port, Certificate = certificate });
+
+    public async Task<RunningGreeterServer> StartAsync(GreeterServerOptions options)
     {
-        var backend = await GreeterServer.StartAsync(new GreeterServerOptions { InstanceName = name, Port = port, Certificate = certificate, LoggerFactory = Logs });
+        var backend = await GreeterServer.StartAsync(options with { LoggerFactory = Logs });
         _backends.Add(backend);
         return backend;
     }
