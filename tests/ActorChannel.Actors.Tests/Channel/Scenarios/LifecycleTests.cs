@@ -158,6 +158,7 @@ public class LifecycleTests(ITestOutputHelper output) : ChannelTestBase(output)
         Assert.Contains("No transport security", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { Credentials = null })).Message);
         var token = CallCredentials.FromInterceptor((_, _) => Task.CompletedTask);
         Assert.Contains("require transport security", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { CallCredentials = token })).Message);
+        Assert.Contains("require transport security", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, token) })).Message);
         Assert.Contains("ManagedChannelOptions.Credentials: The root certificates", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { Credentials = new SslCredentials("not a certificate") })).Message);
         Assert.Contains("no_such_policy", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { DefaultServiceConfig = """{"loadBalancingConfig":[{"no_such_policy":{}}]}""" })).Message);
         Assert.Contains("InitialBackoff", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { Backoff = new() { InitialBackoff = TimeSpan.Zero } })).Message);
