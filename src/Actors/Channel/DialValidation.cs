@@ -41,6 +41,23 @@ internal static class DialValidation
                 nameof(options));
         }
 
+        var callCredentials = options.CallCredentials;
+        if (!security.IsSecure && security.CallCredentials is { } composed)
+        {
+            if (!options.UnsafeUseInsecureChannelCallCredentials)
+            {
+                throw new ArgumentException(
+                    "ManagedChannelOptions.Credentials compose call credentials with insecure credentials; call credentials require transport security: use TLS, or set UnsafeUseInsecureChannelCallCredentials to send them over plaintext.",
+                    nameof(options));
+            }
+
+            // Opted in: the channel adds them to each call (before the options' own, as the composite would) and the
+            // connections are plain h2c, which is all the transport does with insecure credentials.
+            credentials = ChannelCredentials.Insecure;
+            security = TransportSecurity.Of(credentials);
+            callCredentials = callCredentials is null ? composed : CallCredentials.Compose(composed, callCredentials);
+        }
+
         options.Backoff.Validate();
         CheckLimits(options);
         var transportFactory = options.TransportFactory ?? HttpClientTransportFactory.Instance;
@@ -61,7 +78,7 @@ internal static class DialValidation
             }
         }
 
-        return new Checked(parsed, resolverFactory, defaultConfig, credentials, security, options.CallCredentials, transportFactory);
+        return new Checked(parsed, resolverFactory, defaultConfig, credentials, security, callCredentials, transportFactory);
     }
 
     private static void CheckLimits(ManagedChannelOptions options)

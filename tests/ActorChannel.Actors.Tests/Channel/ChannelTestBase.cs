@@ -4,6 +4,7 @@ using ActorChannel.Client.Connectivity;
 using ActorChannel.Resolution;
 using ActorChannel.TestKit;
 using ActorChannel.Transport;
+using Grpc.Core;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -31,7 +32,7 @@ public abstract class ChannelTestBase : ChannelTestKit, IAsyncLifetime
 
     protected IReadOnlyList<SubchannelTransition> Transitions => _transitions.ToArray();
 
-    protected static Marshaller<string> StringMarshaller => new(s => global::System.Text.Encoding.UTF8.GetBytes(s), b => global::System.Text.Encoding.UTF8.GetString(b.Span));
+    protected static Marshaller<string> StringMarshaller => Marshallers.Create(s => global::System.Text.Encoding.UTF8.GetBytes(s), b => global::System.Text.Encoding.UTF8.GetString(b));
 
     protected static TransportAddress Addr(int n) => TransportAddress.Tcp("127.0.0.1", 50000 + n);
 
@@ -74,7 +75,11 @@ public abstract class ChannelTestBase : ChannelTestKit, IAsyncLifetime
         transitions.Select(t => (t.From, t.To)).ToArray();
 
     protected Task<string> CallAsync(ManagedChannel channel, bool waitForReady = false, DateTimeOffset? deadline = null, CancellationToken ct = default) =>
-        channel.AsyncUnaryCall(Echo, "hi", new CallOptions { WaitForReady = waitForReady, Deadline = deadline, CancellationToken = ct }).ResponseAsync;
+        channel.CreateCallInvoker().AsyncUnaryCall(Echo, null, CallOptionsOf(waitForReady, deadline, ct), "hi").ResponseAsync;
+
+    /// <summary>Grpc.Core's options: a deadline is a UTC DateTime on the channel's clock (here the TestScheduler's, <see cref="ChannelTestKit.Clock"/>).</summary>
+    protected static CallOptions CallOptionsOf(bool waitForReady = false, DateTimeOffset? deadline = null, CancellationToken ct = default) =>
+        new CallOptions(deadline: deadline?.UtcDateTime, cancellationToken: ct).WithWaitForReady(waitForReady);
 
     /// <summary>Every transport answers with its own address, so a test sees where a call went.</summary>
     protected void AnswerWithAddress() => Transports.Handler = call => Task.FromResult<object?>(call.Transport.Address.ToString());

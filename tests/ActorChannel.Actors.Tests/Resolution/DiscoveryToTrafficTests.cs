@@ -2,12 +2,13 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using ActorChannel.Actors.Tests.Resolution.Servers;
 using ActorChannel.Client;
-using ActorChannel.Host.Clients;
+using ActorChannel.Protos.HelloWorld;
 using ActorChannel.Host.Server;
 using ActorChannel.Resolution;
 using ActorChannel.Resolution.Etcd;
 using ActorChannel.TestKit;
 using ActorChannel.Transport;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Xunit;
 using Xunit.Abstractions;
@@ -100,14 +101,14 @@ public sealed class DiscoveryToTrafficTests(ITestOutputHelper output) : IAsyncLi
 
     private async Task LoadAsync(ManagedChannel channel, CancellationToken stop)
     {
-        var client = new GreeterClient(channel);
+        var client = new Greeter.GreeterClient(channel);
         await Task.WhenAll(Enumerable.Range(0, Callers).Select(async _ =>
         {
             while (!stop.IsCancellationRequested)
             {
                 try
                 {
-                    var reply = await client.SayHelloAsync("x", new CallOptions { WaitForReady = true, Deadline = DateTimeOffset.UtcNow.AddSeconds(10) });
+                    var reply = await client.GreetAsync("x", ChannelCalls.WaitForReady(TimeSpan.FromSeconds(10)));
                     var backend = reply[(reply.LastIndexOf(' ') + 1)..];
                     var now = Stopwatch.GetTimestamp();
                     _firstReply.TryAdd(backend, now);

@@ -59,8 +59,8 @@ internal sealed class ChannelCallInvoker : CallInvoker
         else
         {
             IClientTransport? first = null;
-            var start = StartServerStreamingAsync(method, request, plan, state, avoid: null, t => first = t);
-            reader = new DeferredReader<TResponse>(start, state, () => StartServerStreamingAsync(method, request, plan, state, first, static _ => { }));
+            var start = StartServerStreamingAsync(method, request, plan, state, avoid: null, (t, p) => (first, plan) = (t, p));
+            reader = new DeferredReader<TResponse>(start, state, () => StartServerStreamingAsync(method, request, plan, state, first, static (_, _) => { }));
         }
 
         return new AsyncServerStreamingCall<TResponse>(reader, DeferredCallState.HeadersOf, DeferredCallState.StatusOf, DeferredCallState.TrailersOf, DeferredCallState.CancelOf, state);
@@ -113,6 +113,7 @@ internal sealed class ChannelCallInvoker : CallInvoker
         where TRequest : class
         where TResponse : class
     {
+        plan = await ResolvedAsync(method, plan, state).ConfigureAwait(false);
         IClientTransport? failed = null;
         while (true)
         {
@@ -136,12 +137,13 @@ internal sealed class ChannelCallInvoker : CallInvoker
         }
     }
 
-    private async Task<IAsyncStreamReader<TResponse>> StartServerStreamingAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallPlan plan, DeferredCallState state, IClientTransport? avoid, Action<IClientTransport> picked)
+    private async Task<IAsyncStreamReader<TResponse>> StartServerStreamingAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallPlan plan, DeferredCallState state, IClientTransport? avoid, Action<IClientTransport, CallPlan> picked)
         where TRequest : class
         where TResponse : class
     {
+        plan = await ResolvedAsync(method, plan, state).ConfigureAwait(false);
         var transport = await PickAsync(method.FullName, plan.Options, state, avoid).ConfigureAwait(false);
-        picked(transport);
+        picked(transport, plan);
         var call = plan.InvokerOf(transport).AsyncServerStreamingCall(method, null, plan.Options, request);
         state.Attach(CallAttempt.Of(call));
         return call.ResponseStream;
@@ -151,6 +153,7 @@ internal sealed class ChannelCallInvoker : CallInvoker
         where TRequest : class
         where TResponse : class
     {
+        plan = await ResolvedAsync(method, plan, state).ConfigureAwait(false);
         var transport = await PickAsync(method.FullName, plan.Options, state, avoid: null).ConfigureAwait(false);
         var call = begin(plan.InvokerOf(transport), method, plan.Options);
         state.Attach(attempt(call));
@@ -190,7 +193,33 @@ internal sealed class ChannelCallInvoker : CallInvoker
         return new ValueTask<IClientTransport>(WaitForPickAsync(info, options, state, avoid));
     }
 
-    private async Task<IClientTransport> WaitForPickAsync(PickInfo info, CallOptions options, DeferredCallState state, IClientTransport? avoid)
+    private Task<IClientTransport> WaitForPickAsync(PickInfo info, CallOptions options, DeferredCallState state, IClientTransport? avoid) =>
+        WaitAsync(options, state, (info, avoid), static (slot, a, deadline, token) => a.avoid is null
+            ? slot.PickAsync(a.info, deadline, token).AsTask()
+            : slot.PickAvoidingAsync(a.info, deadline, token, a.avoid));
+
+    /// <summary>
+    /// The plan of a call started before the channel heard from its resolver has no method config yet: it waits for the
+    /// first picker (the resolver's first answer, with its service config, comes before it) and reads the config then,
+    /// as grpc-go waits for the first resolver update before a call reads its method config.
+    /// </summary>
+    private async ValueTask<CallPlan> ResolvedAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, CallPlan plan, DeferredCallState state)
+    {
+        if (!plan.AwaitsConfig)
+        {
+            return plan;
+        }
+
+        await WaitAsync(plan.Options, state, 0, static async (slot, _, deadline, token) =>
+        {
+            await slot.WaitForFirstPickerAsync(deadline, token).ConfigureAwait(false);
+            return 0;
+        }).ConfigureAwait(false);
+        return WithMethodConfig(method, plan.Options);
+    }
+
+    /// <summary>Waits on the picker slot until the call's deadline (on the channel's clock), its token or its cancellation; a failure fails the call before it started.</summary>
+    private async Task<T> WaitAsync<TArg, T>(CallOptions options, DeferredCallState state, TArg arg, Func<PickerSlot, TArg, DateTimeOffset?, CancellationToken, Task<T>> wait)
     {
         using var linked = options.CancellationToken.CanBeCanceled
             ? CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken, state.Token)
@@ -199,9 +228,7 @@ internal sealed class ChannelCallInvoker : CallInvoker
         {
             var token = linked?.Token ?? state.Token;
             var deadline = options.Deadline is { } d && d != DateTime.MaxValue ? new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)) : (DateTimeOffset?)null;
-            return avoid is null
-                ? await _slot.PickAsync(info, deadline, token).ConfigureAwait(false)
-                : await _slot.PickAvoidingAsync(info, deadline, token, avoid).ConfigureAwait(false);
+            return await wait(_slot, arg, deadline, token).ConfigureAwait(false);
         }
         catch (RpcException e)
         {
@@ -224,6 +251,12 @@ internal sealed class ChannelCallInvoker : CallInvoker
             options = options.WithCredentials(options.Credentials is null ? _channelCredentials : CallCredentials.Compose(_channelCredentials, options.Credentials));
         }
 
+        // No picker yet: the resolver has not answered, so the method config is not known (see ResolvedAsync).
+        return _slot.Current is null ? new CallPlan(options, null, null, null, AwaitsConfig: true) : WithMethodConfig(method, options);
+    }
+
+    private CallPlan WithMethodConfig<TRequest, TResponse>(Method<TRequest, TResponse> method, CallOptions options)
+    {
         var config = Config;
         if (config.MethodConfigs.Count == 0 || config.FindMethodConfig(method.ServiceName, method.Name) is not { } mc)
         {
@@ -251,7 +284,7 @@ internal sealed class ChannelCallInvoker : CallInvoker
     }
 
     /// <summary>What a call's method config and credentials made of its options; <see cref="Refusal"/> fails it before any pick.</summary>
-    private readonly record struct CallPlan(CallOptions Options, int? MaxSend, int? MaxReceive, RpcException? Refusal)
+    private readonly record struct CallPlan(CallOptions Options, int? MaxSend, int? MaxReceive, RpcException? Refusal, bool AwaitsConfig = false)
     {
         public CallInvoker InvokerOf(IClientTransport transport) =>
             MaxSend is null && MaxReceive is null ? transport.Invoker : transport.InvokerFor(MaxSend, MaxReceive);

@@ -79,6 +79,26 @@ internal sealed class PickerSlot
     public Task<IClientTransport> PickAvoidingAsync(in PickInfo info, DateTimeOffset? deadline, CancellationToken cancellationToken, IClientTransport avoid) =>
         PickSlowAsync(info, deadline, cancellationToken, Volatile.Read(ref _next), Volatile.Read(ref _picker), avoid);
 
+    /// <summary>
+    /// Completes once a picker has been published, i.e. the channel has heard from its resolver (the balancer
+    /// publishes only after the first addresses or resolver error, which come with the service config), or the
+    /// slot closed. Throws DEADLINE_EXCEEDED or CANCELLED like a pick that waits.
+    /// </summary>
+    public async Task WaitForFirstPickerAsync(DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            // The signal before the picker, as in PickSlowAsync: a publish in between completes this signal.
+            var signal = Volatile.Read(ref _next);
+            if (Volatile.Read(ref _picker) is not null)
+            {
+                return;
+            }
+
+            await WaitForNextPickerAsync(signal, picker: null, deadline, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The hot path: the current picker's choice when it is READY right now; allocates nothing.</summary>
     public bool TryPick(in PickInfo info, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IClientTransport? transport)
     {

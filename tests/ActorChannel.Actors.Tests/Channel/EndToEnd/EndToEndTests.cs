@@ -1,13 +1,10 @@
 using ActorChannel.Client;
-using ActorChannel.Client.Backoff;
-using ActorChannel.Host.Clients;
+using ActorChannel.Protos.HelloWorld;
 using ActorChannel.Host.Server;
-using ActorChannel.TestKit;
 using ActorChannel.Transport;
-using Microsoft.Extensions.Logging;
 using Xunit;
 using Xunit.Abstractions;
-using S = ActorChannel.Client.Connectivity.ConnectivityState;
+using S = Grpc.Core.ConnectivityState;
 
 namespace ActorChannel.Actors.Tests.Client.EndToEnd;
 
@@ -19,34 +16,19 @@ namespace ActorChannel.Actors.Tests.Client.EndToEnd;
 [Collection("channel end to end")]
 public sealed class EndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Bound = Loopback.Bound;
 
-    private readonly List<RunningGreeterServer> _backends = new();
-    private readonly List<ManagedChannel> _channels = new();
-    private readonly ILoggerFactory _logs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(new TestOutputLoggerProvider(output)));
+    private readonly Loopback _loopback = new(output);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var channel in _channels)
-        {
-            await channel.DisposeAsync();
-        }
-
-        foreach (var backend in _backends)
-        {
-            await backend.DisposeAsync();
-        }
-
-        _logs.Dispose();
-    }
+    public async Task DisposeAsync() => await _loopback.DisposeAsync();
 
     [Fact]
     public async Task Round_robin_spreads_calls_over_three_backends()
     {
         var backends = await StartAsync(3);
-        var channel = Dial(Target(backends), "round_robin");
+        var channel = Dial(Loopback.Target(backends), "round_robin");
         await WaitUntilAllServeAsync(channel, backends);
         var counts = new Dictionary<string, int>();
         for (int i = 0; i < 300; i++)
@@ -67,7 +49,7 @@ public sealed class EndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         long lostAt = long.MaxValue;
         int losses = 0;
         int restarting = 0;
-        var channel = Dial(Target(backends), "round_robin", t =>
+        var channel = Dial(Loopback.Target(backends), "round_robin", t =>
         {
             // Every loss of the killed backend's connections counts, not only the first: AbortAsync drops the
             // connections before it closes the listener, so on a slow machine the channel can reconnect once to the
@@ -92,8 +74,7 @@ public sealed class EndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(l.CallsTo("b0") > 0 && l.CallsTo("b2") > 0);
 
         Volatile.Write(ref restarting, 1);
-        var restarted = await GreeterServer.StartAsync(new GreeterServerOptions { Port = port, InstanceName = "b1-again", LoggerFactory = _logs });
-        _backends.Add(restarted);
+        await _loopback.StartAsync("b1-again", port);
         await l.UntilAsync(() => l.CallsTo("b1-again") > 10, "the restarted backend serving 10 calls");
         await l.StopAsync();
 
@@ -119,7 +100,7 @@ public sealed class EndToEndTests(ITestOutputHelper output) : IAsyncLifetime
             b.Behavior.Delay = TimeSpan.FromMilliseconds(20);
         }
 
-        var channel = Dial(Target(backends), "round_robin");
+        var channel = Dial(Loopback.Target(backends), "round_robin");
         await WaitUntilAllServeAsync(channel, backends);
         using var load = new GreeterLoad(channel, callers: 8, Bound);
         await load.UntilAsync(() => load.Succeeded > 100, "100 calls");
@@ -136,7 +117,7 @@ public sealed class EndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         var backends = await StartAsync(2);
         var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var first = TransportAddress.Tcp("127.0.0.1", backends[0].Port);
-        var channel = Dial(Target(backends), "pick_first", t =>
+        var channel = Dial(Loopback.Target(backends), "pick_first", t =>
         {
             if (t.Address == first && t.From == S.Ready)
             {
@@ -161,7 +142,7 @@ public sealed class EndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var backends = await StartAsync(2);
         backends[0].Behavior.Delay = TimeSpan.FromMilliseconds(20);
-        var channel = Dial(Target(backends), "pick_first");
+        var channel = Dial(Loopback.Target(backends), "pick_first");
         await channel.ConnectAsync().WaitAsync(Bound);
         using var load = new GreeterLoad(channel, callers: 8, Bound);
         await load.UntilAsync(() => load.Succeeded > 100, "100 calls");
@@ -187,8 +168,7 @@ public sealed class EndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         var path = Path.Combine(Path.GetTempPath(), $"actorchannel-{Guid.NewGuid():N}.sock");
         try
         {
-            var backend = await GreeterServer.StartAsync(new GreeterServerOptions { UnixSocketPath = path, InstanceName = "uds", LoggerFactory = _logs });
-            _backends.Add(backend);
+            await _loopback.StartAsync(new GreeterServerOptions { UnixSocketPath = path, InstanceName = "uds" });
             var channel = Dial("unix:" + path, "pick_first");
             Assert.Equal("uds", GreeterLoad.InstanceOf(await Call(channel, waitForReady: true)));
         }
@@ -203,31 +183,22 @@ public sealed class EndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         var started = new RunningGreeterServer[count];
         for (int i = 0; i < count; i++)
         {
-            started[i] = await GreeterServer.StartAsync(new GreeterServerOptions { InstanceName = "b" + i, LoggerFactory = _logs });
-            _backends.Add(started[i]);
+            started[i] = await _loopback.StartAsync("b" + i);
         }
 
         return started;
     }
 
-    private static string Target(IEnumerable<RunningGreeterServer> backends) => "ipv4:" + string.Join(",", backends.Select(b => "127.0.0.1:" + b.Port));
-
-    private ManagedChannel Dial(string target, string policy, Action<SubchannelTransition>? observer = null)
-    {
-        var channel = ManagedChannel.Dial(target, new ManagedChannelOptions
+    private ManagedChannel Dial(string target, string policy, Action<SubchannelTransition>? observer = null) =>
+        _loopback.Dial(target, new ManagedChannelOptions
         {
-            Credentials = ChannelCredentials.Insecure,
             DefaultServiceConfig = "{\"loadBalancingConfig\":[{\"" + policy + "\":{}}]}",
-            Backoff = new BackoffOptions { InitialBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromMilliseconds(500), MinConnectTimeout = TimeSpan.FromSeconds(5) },
-            LoggerFactory = _logs,
+            Backoff = Loopback.ShortBackoff,
             TransitionObserver = observer,
         });
-        _channels.Add(channel);
-        return channel;
-    }
 
     private static Task<string> Call(ManagedChannel channel, bool waitForReady = false) =>
-        new GreeterClient(channel).SayHelloAsync("e2e", GreeterLoad.Options(waitForReady, Bound));
+        new Greeter.GreeterClient(channel).GreetAsync("e2e", GreeterLoad.Options(waitForReady, Bound));
 
     private static async Task WaitUntilAllServeAsync(ManagedChannel channel, RunningGreeterServer[] backends)
     {

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using ActorChannel.Client;
-using ActorChannel.Host.Clients;
+using ActorChannel.Protos.HelloWorld;
 using ActorChannel.Transport;
+using Grpc.Core;
 using Xunit;
 
 namespace ActorChannel.Actors.Tests.Client.EndToEnd;
@@ -26,7 +27,7 @@ internal sealed class GreeterLoad : IDisposable
     public GreeterLoad(ManagedChannel channel, int callers, TimeSpan bound)
     {
         _bound = bound;
-        var client = new GreeterClient(channel);
+        var client = new Greeter.GreeterClient(channel);
         _callers = Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
         {
             while (!_stop.IsCancellationRequested)
@@ -35,7 +36,7 @@ internal sealed class GreeterLoad : IDisposable
                 _succeededAt[n] = Succeeded;
                 try
                 {
-                    var reply = await client.SayHelloAsync("load", Options(waitForReady: true, bound));
+                    var reply = await client.GreetAsync("load", Options(waitForReady: true, bound));
                     _byInstance.AddOrUpdate(InstanceOf(reply), 1, (_, c) => c + 1);
                     Interlocked.Increment(ref _succeeded);
                 }
@@ -62,7 +63,7 @@ internal sealed class GreeterLoad : IDisposable
     public long SucceededAt(long started) => _succeededAt.TryGetValue(started, out var s) ? s : Succeeded;
 
     public static CallOptions Options(bool waitForReady, TimeSpan bound) =>
-        new() { WaitForReady = waitForReady, Deadline = DateTimeOffset.UtcNow + bound };
+        new CallOptions(deadline: DateTime.UtcNow + bound).WithWaitForReady(waitForReady);
 
     /// <summary>"Hello load from b1" → "b1".</summary>
     public static string InstanceOf(string reply)

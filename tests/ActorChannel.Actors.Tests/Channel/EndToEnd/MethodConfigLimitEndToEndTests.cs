@@ -1,14 +1,13 @@
 using ActorChannel.Client;
-using ActorChannel.Host.Clients;
+using ActorChannel.Protos.HelloWorld;
 using ActorChannel.Host.Server;
 using ActorChannel.Protos.Testing;
-using ActorChannel.TestKit;
 using ActorChannel.Transport;
 using Google.Protobuf;
-using Microsoft.Extensions.Logging;
+using Grpc.Core;
 using Xunit;
 using Xunit.Abstractions;
-using S = ActorChannel.Client.Connectivity.ConnectivityState;
+using S = Grpc.Core.ConnectivityState;
 
 namespace ActorChannel.Actors.Tests.Client.EndToEnd;
 
@@ -25,57 +24,48 @@ public sealed class MethodConfigLimitEndToEndTests(ITestOutputHelper output) : I
           {"name":[{"service":"actorchannel.testing.TestService","method":"ServerStream"}],"maxResponseMessageBytes":100}]}
         """;
 
-    private readonly ILoggerFactory _logs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(new TestOutputLoggerProvider(output)));
+    private readonly Loopback _loopback = new(output);
     private RunningGreeterServer _backend = null!;
     private ManagedChannel _channel = null!;
 
     public async Task InitializeAsync()
     {
-        _backend = await GreeterServer.StartAsync(new GreeterServerOptions { InstanceName = "lim", LoggerFactory = _logs });
-        _channel = ManagedChannel.Dial("ipv4:127.0.0.1:" + _backend.Port, new ManagedChannelOptions
-        {
-            Credentials = ChannelCredentials.Insecure,
-            DefaultServiceConfig = Config,
-            LoggerFactory = _logs,
-        });
+        _backend = await _loopback.StartAsync("lim");
+        _channel = _loopback.Dial(Loopback.Target(_backend), new ManagedChannelOptions { DefaultServiceConfig = Config });
     }
 
-    public async Task DisposeAsync()
-    {
-        await _channel.DisposeAsync();
-        await _backend.DisposeAsync();
-        _logs.Dispose();
-    }
+    public async Task DisposeAsync() => await _loopback.DisposeAsync();
 
     [Fact]
     public async Task Greeter_requests_and_replies_over_the_method_config_s_limits_fail_resource_exhausted()
     {
-        var greeter = new GreeterClient(_channel);
+        var greeter = new Greeter.GreeterClient(_channel);
 
         // "Hello x from lim" is an 18-byte HelloReply; the request is 3 bytes.
-        Assert.Equal("Hello x from lim", await greeter.SayHelloAsync("x", Options()));
+        Assert.Equal("Hello x from lim", await greeter.GreetAsync("x", Loopback.Options()));
 
-        // A 30-character name: a 32-byte request (within 64), but a 47-byte reply (over 40).
-        var reply = await Refused(greeter.SayHelloAsync(new string('n', 30), Options()));
-        Assert.Contains("47 bytes exceeds the limit of 40 bytes", reply.Status.Detail);
+        // A 30-character name: a 32-byte request (within 64), but a 47-byte reply (over 40): the server handled it.
+        var handled = _backend.Events.CallsStarted;
+        await Refused(greeter.GreetAsync(new string('n', 30), Loopback.Options()));
+        Assert.Equal(handled + 1, _backend.Events.CallsStarted);
 
-        // A 70-character name: a 72-byte request, refused before it is sent.
-        var request = await Refused(greeter.SayHelloAsync(new string('n', 70), Options()));
-        Assert.Contains("72 bytes exceeds the send limit of 64 bytes", request.Status.Detail);
+        // A 70-character name: a 72-byte request, refused before it is sent: the server's handler never ran.
+        await Refused(greeter.GreetAsync(new string('n', 70), Loopback.Options()));
+        Assert.Equal(handled + 1, _backend.Events.CallsStarted);
 
         // The reset streams leave the connection in use.
-        Assert.Equal("Hello y from lim", await greeter.SayHelloAsync("y", Options()));
+        Assert.Equal("Hello y from lim", await greeter.GreetAsync("y", Loopback.Options()));
         Assert.Equal(S.Ready, _channel.State);
     }
 
     [Fact]
     public async Task Server_streaming_reply_over_the_limit_fails_and_methods_without_limits_are_unaffected()
     {
-        var test = new TestServiceClient(_channel);
-        using (var small = test.ServerStream(new StreamRequest { Count = 3, PayloadSize = 50 }, Options()))
+        var test = new TestService.TestServiceClient(_channel);
+        using (var small = test.ServerStream(new StreamRequest { Count = 3, PayloadSize = 50 }, Loopback.Options()))
         {
             var items = 0;
-            while (await small.ResponseStream.MoveNextAsync())
+            while (await small.ResponseStream.MoveNext())
             {
                 items++;
             }
@@ -84,18 +74,33 @@ public sealed class MethodConfigLimitEndToEndTests(ITestOutputHelper output) : I
         }
 
         // A 200-byte payload makes a 203-byte item (index 0 is not on the wire).
-        using (var big = test.ServerStream(new StreamRequest { Count = 3, PayloadSize = 200 }, Options()))
+        using (var big = test.ServerStream(new StreamRequest { Count = 3, PayloadSize = 200 }, Loopback.Options()))
         {
-            var ex = await Refused(big.ResponseStream.MoveNextAsync().AsTask());
-            Assert.Contains("203 bytes exceeds the limit of 100 bytes", ex.Status.Detail);
+            await Refused(big.ResponseStream.MoveNext());
         }
 
         // Echo has no method config: 100 KB both ways pass (the transport's default limits are far above).
-        var echo = await test.EchoAsync(new EchoRequest { Payload = ByteString.CopyFrom(new byte[100_000]), ResponseSize = 100_000 }, Options());
+        var echo = await test.EchoAsync(new EchoRequest { Payload = ByteString.CopyFrom(new byte[100_000]), ResponseSize = 100_000 }, Loopback.Options());
         Assert.Equal(100_000, echo.Payload.Length);
     }
 
-    private static CallOptions Options() => new() { WaitForReady = true, Deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(20) };
+    [Fact]
+    public async Task The_channel_s_own_limits_win_where_they_are_smaller_than_the_method_config_s()
+    {
+        var tight = _loopback.Dial(Loopback.Target(_backend), new ManagedChannelOptions { DefaultServiceConfig = Config, MaxSendMessageSize = 16, MaxReceiveMessageSize = 20 });
+        var greeter = new Greeter.GreeterClient(tight);
+
+        // An 18-byte reply and a 3-byte request are within both.
+        Assert.Equal("Hello x from lim", await greeter.GreetAsync("x", Loopback.Options()));
+
+        // A 22-byte reply: within the config's 40, over the channel's 20.
+        await Refused(greeter.GreetAsync("nnnnn", Loopback.Options()));
+
+        // A 22-byte request: within the config's 64, over the channel's 16.
+        var handled = _backend.Events.CallsStarted;
+        await Refused(greeter.GreetAsync(new string('n', 20), Loopback.Options()));
+        Assert.Equal(handled, _backend.Events.CallsStarted);
+    }
 
     private static async Task<RpcException> Refused(Task call)
     {

@@ -1,8 +1,9 @@
 using ActorChannel.Client;
-using ActorChannel.Host.Clients;
+using ActorChannel.Protos.HelloWorld;
 using ActorChannel.Host.Server;
 using ActorChannel.TestKit;
 using ActorChannel.Transport;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Xunit;
 using Xunit.Abstractions;
@@ -49,7 +50,7 @@ public sealed class SharedSystemLifetimeTests(ITestOutputHelper output) : IAsync
         Assert.All(channels, c => Assert.Same(system, c.System));
 
         // Every channel really connects and calls: a socket each (and the server's end of it).
-        var replies = await Task.WhenAll(channels.Select(c => new GreeterClient(c).SayHelloAsync("x", new CallOptions { WaitForReady = true })));
+        var replies = await Task.WhenAll(channels.Select(c => new Greeter.GreeterClient(c).GreetAsync("x", new CallOptions().WithWaitForReady())));
         Assert.All(replies, r => Assert.Equal("Hello x from shared", r));
         Assert.True(ProcessSockets.Count() >= socketsBefore + Channels, "each channel holds a connection");
 

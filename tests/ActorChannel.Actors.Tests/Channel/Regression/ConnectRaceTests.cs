@@ -2,7 +2,7 @@ using ActorChannel.TestKit;
 using ActorChannel.Transport;
 using Xunit;
 using Xunit.Abstractions;
-using S = ActorChannel.Client.Connectivity.ConnectivityState;
+using S = Grpc.Core.ConnectivityState;
 
 namespace ActorChannel.Actors.Tests.Client.Regression;
 

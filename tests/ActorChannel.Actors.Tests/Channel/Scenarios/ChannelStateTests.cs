@@ -2,9 +2,10 @@ using ActorChannel.Client;
 using ActorChannel.Resolution;
 using ActorChannel.TestKit;
 using ActorChannel.Transport;
+using Grpc.Core;
 using Xunit;
 using Xunit.Abstractions;
-using S = ActorChannel.Client.Connectivity.ConnectivityState;
+using S = Grpc.Core.ConnectivityState;
 
 namespace ActorChannel.Actors.Tests.Client.Scenarios;
 
@@ -80,18 +81,55 @@ public class ChannelStateTests(ITestOutputHelper output) : ChannelTestBase(outpu
     [Fact]
     public async Task Channel_call_credentials_travel_with_every_call()
     {
-        var token = CallCredentials.FromInterceptor((_, headers, _) =>
+        var token = CallCredentials.FromInterceptor((_, headers) =>
         {
             headers.Add("authorization", "Bearer t");
-            return default;
+            return Task.CompletedTask;
         });
-        var options = Options() with { Credentials = ChannelCredentials.Tls(), CallCredentials = token };
+        var options = Options() with { Credentials = ChannelCredentials.SecureSsl, CallCredentials = token };
         var channel = await DialAsync("pick_first", [Addr(1)], options: options);
         await CallAsync(channel);
         var call = Assert.Single(Transports.Latest(Addr(1))!.Calls);
         Assert.Same(token, call.Options.Credentials);
-        Assert.True(Transports.Latest(Addr(1))!.Options.Credentials.IsSecure);
+        Assert.True(TransportSecurity.Of(Transports.Latest(Addr(1))!.Options.Credentials).IsSecure);
         Assert.Equal("test", Transports.Latest(Addr(1))!.Options.Authority);
+    }
+
+    [Fact]
+    public async Task Composite_credentials_reach_the_transport_whole_and_a_call_s_own_are_added_per_call()
+    {
+        var token = CallCredentials.FromInterceptor((_, headers) => Task.CompletedTask);
+        var own = CallCredentials.FromInterceptor((_, headers) => Task.CompletedTask);
+        var composite = ChannelCredentials.Create(ChannelCredentials.SecureSsl, token);
+        var channel = await DialAsync("pick_first", [Addr(1)], options: Options() with { Credentials = composite });
+        await CallAsync(channel);
+        await channel.AsyncUnaryCall(Echo, "hi", new CallOptions(credentials: own)).ResponseAsync;
+
+        // The composite's call credentials are the connection's to add (to every call); the channel adds none itself.
+        var transport = Transports.Latest(Addr(1))!;
+        var security = TransportSecurity.Of(transport.Options.Credentials);
+        Assert.True(security.IsSecure);
+        Assert.Same(token, security.CallCredentials);
+        Assert.Null(transport.Calls[0].Options.Credentials);
+        Assert.Same(own, transport.Calls[1].Options.Credentials);
+    }
+
+    [Fact]
+    public async Task An_insecure_composite_needs_the_opt_in_and_then_the_channel_adds_its_call_credentials()
+    {
+        var token = CallCredentials.FromInterceptor((_, headers) => Task.CompletedTask);
+        var composite = ChannelCredentials.Create(ChannelCredentials.Insecure, token);
+        var refused = Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", Options() with { Credentials = composite }));
+        Assert.Contains("UnsafeUseInsecureChannelCallCredentials", refused.Message);
+
+        var channel = await DialAsync("pick_first", [Addr(1)], options: Options() with { Credentials = composite, UnsafeUseInsecureChannelCallCredentials = true });
+        await CallAsync(channel);
+
+        // The connection is plain h2c; the composite's call credentials go with each call, as the options' own would.
+        var transport = Transports.Latest(Addr(1))!;
+        var security = TransportSecurity.Of(transport.Options.Credentials);
+        Assert.Equal((false, null), (security.IsSecure, security.CallCredentials));
+        Assert.Same(token, Assert.Single(transport.Calls).Options.Credentials);
     }
 
     [Fact]

@@ -1,9 +1,10 @@
 using ActorChannel.Client;
 using ActorChannel.TestKit;
 using ActorChannel.Transport;
+using Grpc.Core;
 using Xunit;
 using Xunit.Abstractions;
-using S = ActorChannel.Client.Connectivity.ConnectivityState;
+using S = Grpc.Core.ConnectivityState;
 
 namespace ActorChannel.Actors.Tests.Client.Scenarios;
 
@@ -155,10 +156,10 @@ public class LifecycleTests(ITestOutputHelper output) : ChannelTestBase(output)
     {
         var ok = Options();
         Assert.Contains("No transport security", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { Credentials = null })).Message);
-        Assert.Contains("Both", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { CredentialsBundle = new CredentialsBundle(ChannelCredentials.Insecure) })).Message);
-        var token = CallCredentials.FromInterceptor((_, _, _) => default);
+        var token = CallCredentials.FromInterceptor((_, _) => Task.CompletedTask);
         Assert.Contains("require transport security", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { CallCredentials = token })).Message);
-        Assert.Contains("require transport security", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { Credentials = null, CredentialsBundle = new CredentialsBundle(ChannelCredentials.Insecure, token) })).Message);
+        Assert.Contains("require transport security", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, token) })).Message);
+        Assert.Contains("ManagedChannelOptions.Credentials: The root certificates", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { Credentials = new SslCredentials("not a certificate") })).Message);
         Assert.Contains("no_such_policy", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { DefaultServiceConfig = """{"loadBalancingConfig":[{"no_such_policy":{}}]}""" })).Message);
         Assert.Contains("InitialBackoff", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { Backoff = new() { InitialBackoff = TimeSpan.Zero } })).Message);
         Assert.Contains("[", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "dns:///[::1", ok with { Resolvers = null })).Message);
@@ -166,7 +167,8 @@ public class LifecycleTests(ITestOutputHelper output) : ChannelTestBase(output)
         await SettleAsync();
         Assert.Empty(Transports.Transports);
 
-        var allowed = CallCredentials.FromInterceptor((_, _, _) => default, requiresTransportSecurity: false);
-        await using var channel = ManagedChannel.Dial(Sys, "manual:///x", ok with { CallCredentials = allowed });
+        // Opting in to call credentials over plaintext, and TLS composed with call credentials (grpc-go's bundle), both dial.
+        await using var allowed = ManagedChannel.Dial(Sys, "manual:///x", ok with { CallCredentials = token, UnsafeUseInsecureChannelCallCredentials = true });
+        await using var composite = ManagedChannel.Dial(Sys, "manual:///x", ok with { Credentials = ChannelCredentials.Create(ChannelCredentials.SecureSsl, token) });
     }
 }

@@ -1,13 +1,14 @@
 using ActorChannel.TestKit;
 using ActorChannel.Transport;
+using Grpc.Core;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace ActorChannel.Actors.Tests.Client.Scenarios;
 
 /// <summary>
-/// The method config's maxRequestMessageBytes / maxResponseMessageBytes reach the transport as the call's
-/// CallOptions.MaxSendMessageSize / MaxReceiveMessageSize (the transport combines them with its own limits).
+/// The method config's maxRequestMessageBytes / maxResponseMessageBytes reach the transport as the limits the channel
+/// asks for through IClientTransport.InvokerFor (the transport combines them with its own; see the end-to-end tests).
 /// </summary>
 public class MethodConfigLimitTests(ITestOutputHelper output) : ChannelTestBase(output)
 {
@@ -35,26 +36,12 @@ public class MethodConfigLimitTests(ITestOutputHelper output) : ChannelTestBase(
         Assert.Equal(64, transport.Options.MaxSendMessageSize);
     }
 
-    [Theory]
-    [InlineData(50, 1000, 50, 200)]
-    [InlineData(1000, 150, 100, 150)]
-    [InlineData(100, 200, 100, 200)]
-    public async Task The_smaller_of_the_caller_s_and_the_config_s_limit_wins(int callerSend, int callerReceive, int send, int receive)
-    {
-        var channel = await DialAsync("pick_first", Addrs(1), options: Options() with { DefaultServiceConfig = Config });
-        var options = new CallOptions { MaxSendMessageSize = callerSend, MaxReceiveMessageSize = callerReceive };
-        Assert.Null(await channel.AsyncUnaryCall(Echo, "hi", options).ResponseAsync);
-
-        var sent = Single(Transports.Latest(Addr(1))!, "/test.Echo/Say");
-        Assert.Equal((send, receive), (sent.MaxSendMessageSize, sent.MaxReceiveMessageSize));
-    }
-
     [Fact]
     public async Task Every_streaming_kind_carries_the_service_wide_limits()
     {
         var channel = await DialAsync("pick_first", Addrs(1), options: Options() with { DefaultServiceConfig = Config });
         var server = channel.AsyncServerStreamingCall(Stream(MethodType.ServerStreaming, "Down"), "hi", default);
-        await server.ResponseStream.MoveNextAsync();
+        await server.ResponseStream.MoveNext();
 
         var client = channel.AsyncClientStreamingCall(Stream(MethodType.ClientStreaming, "Up"), default);
         await client.RequestStream.CompleteAsync();
@@ -62,7 +49,7 @@ public class MethodConfigLimitTests(ITestOutputHelper output) : ChannelTestBase(
 
         var duplex = channel.AsyncDuplexStreamingCall(Stream(MethodType.DuplexStreaming, "Both"), default);
         await duplex.RequestStream.CompleteAsync();
-        await duplex.ResponseStream.MoveNextAsync();
+        await duplex.ResponseStream.MoveNext();
 
         var transport = Transports.Latest(Addr(1))!;
         foreach (var name in new[] { "/test.Stream/Down", "/test.Stream/Up", "/test.Stream/Both" })
@@ -79,19 +66,19 @@ public class MethodConfigLimitTests(ITestOutputHelper output) : ChannelTestBase(
         Resolver.Update(Addrs(1), Config);
         await SettleAsync();
         Assert.Null(await CallAsync(channel));
-        Assert.Equal(100, Transports.Latest(Addr(1))!.Calls[^1].Options.MaxSendMessageSize);
+        Assert.Equal(100, Transports.Latest(Addr(1))!.Calls[^1].MaxSendMessageSize);
 
         Resolver.Update(Addrs(1), """{"methodConfig":[{"name":[{"service":"test.Echo"}],"timeout":"7s"}]}""");
         await SettleAsync();
         Assert.Null(await CallAsync(channel));
-        var last = Transports.Latest(Addr(1))!.Calls[^1].Options;
-        Assert.NotNull(last.Deadline);
+        var last = Transports.Latest(Addr(1))!.Calls[^1];
+        Assert.NotNull(last.Options.Deadline);
         Assert.Equal((null, null), (last.MaxSendMessageSize, last.MaxReceiveMessageSize));
     }
 
     private static Method<string, string> Stream(MethodType type, string name) => new(type, "test.Stream", name, StringMarshaller, StringMarshaller);
 
     // Read after the calls ended, so the list no longer changes.
-    private static CallOptions Single(FakeTransport transport, string method) =>
-        Assert.Single(transport.Calls, c => c.Method == method).Options;
+    private static FakeCall Single(FakeTransport transport, string method) =>
+        Assert.Single(transport.Calls, c => c.Method == method);
 }

@@ -1,8 +1,9 @@
 using ActorChannel.TestKit;
 using ActorChannel.Transport;
+using Grpc.Core;
 using Xunit;
 using Xunit.Abstractions;
-using S = ActorChannel.Client.Connectivity.ConnectivityState;
+using S = Grpc.Core.ConnectivityState;
 
 namespace ActorChannel.Actors.Tests.Client.Scenarios;
 
@@ -83,7 +84,7 @@ public class PickingTests(ITestOutputHelper output) : ChannelTestBase(output)
         var disposed = channel.AsyncUnaryCall(Echo, "x", new CallOptions());
         disposed.Dispose();
         await FailsWith(StatusCode.Cancelled, disposed.ResponseAsync);
-        Assert.Equal(StatusCode.Cancelled, disposed.GetStatus().Code);
+        Assert.Equal(StatusCode.Cancelled, disposed.GetStatus().StatusCode);
     }
 
     [Fact]
@@ -91,7 +92,7 @@ public class PickingTests(ITestOutputHelper output) : ChannelTestBase(output)
     {
         int calls = 0;
         Transports.Handler = call => Interlocked.Increment(ref calls) == 1
-            ? Task.FromException<object?>(new RpcException(new Status(StatusCode.Unavailable, "refused stream"), notProcessed: true))
+            ? Task.FromException<object?>(CallFailures.NotSent("refused stream"))
             : Task.FromResult<object?>(call.Transport.Address.ToString());
         var channel = await DialAsync("round_robin", Addrs(2));
         var answer = await CallAsync(channel);
@@ -111,7 +112,7 @@ public class PickingTests(ITestOutputHelper output) : ChannelTestBase(output)
             {
                 // The server is going away: GOAWAY and the refused stream race towards the channel.
                 call.Transport.GoAway(lastStreamId: 0);
-                return Task.FromException<object?>(new RpcException(new Status(StatusCode.Unavailable, "beyond GOAWAY"), notProcessed: true));
+                return Task.FromException<object?>(CallFailures.NotSent("beyond GOAWAY"));
             }
 
             return Task.FromResult<object?>(call.Transport.ToString());
@@ -129,7 +130,7 @@ public class PickingTests(ITestOutputHelper output) : ChannelTestBase(output)
     [Fact]
     public async Task Only_one_transparent_retry()
     {
-        Transports.Handler = _ => Task.FromException<object?>(new RpcException(new Status(StatusCode.Unavailable, "refused stream"), notProcessed: true));
+        Transports.Handler = _ => Task.FromException<object?>(CallFailures.NotSent("refused stream"));
         var channel = await DialAsync("round_robin", Addrs(2));
         await FailsWith(StatusCode.Unavailable, CallAsync(channel));
         Assert.Equal(2, Transports.Transports.Sum(t => t.Calls.Count));
@@ -167,16 +168,16 @@ public class PickingTests(ITestOutputHelper output) : ChannelTestBase(output)
         await SettleAsync();
 
         Assert.Equal("Unary:a", await unary);
-        Assert.True(await server.ResponseStream.MoveNextAsync());
+        Assert.True(await server.ResponseStream.MoveNext());
         Assert.Equal("ServerStreaming:b", server.ResponseStream.Current);
-        Assert.False(await server.ResponseStream.MoveNextAsync());
+        Assert.False(await server.ResponseStream.MoveNext());
         await clientWrites;
         Assert.Equal("ClientStreaming:c1,c2", await client);
         await duplex.RequestStream.WriteAsync("d");
         await duplex.RequestStream.CompleteAsync();
-        Assert.True(await duplex.ResponseStream.MoveNextAsync());
+        Assert.True(await duplex.ResponseStream.MoveNext());
         Assert.Equal("DuplexStreaming:d", duplex.ResponseStream.Current);
-        Assert.Equal(StatusCode.OK, unary.GetStatus().Code);
+        Assert.Equal(StatusCode.OK, unary.GetStatus().StatusCode);
         Assert.NotNull(await unary.ResponseHeadersAsync);
     }
 
@@ -186,8 +187,8 @@ public class PickingTests(ITestOutputHelper output) : ChannelTestBase(output)
         Transports.DefaultScript = ConnectScript.Fail();
         var channel = await DialAsync("pick_first", [Addr(1)]);
         var server = channel.AsyncServerStreamingCall(new Method<string, string>(MethodType.ServerStreaming, "test.Echo", "S", StringMarshaller, StringMarshaller), "b", new CallOptions());
-        await FailsWith(StatusCode.Unavailable, server.ResponseStream.MoveNextAsync().AsTask());
-        Assert.Equal(StatusCode.Unavailable, server.GetStatus().Code);
+        await FailsWith(StatusCode.Unavailable, server.ResponseStream.MoveNext());
+        Assert.Equal(StatusCode.Unavailable, server.GetStatus().StatusCode);
         await FailsWith(StatusCode.Unavailable, server.ResponseHeadersAsync);
     }
 }

@@ -4,7 +4,7 @@ using Akka.Actor;
 using Akka.Event;
 using Xunit;
 using Xunit.Abstractions;
-using S = ActorChannel.Client.Connectivity.ConnectivityState;
+using S = Grpc.Core.ConnectivityState;
 
 namespace ActorChannel.Actors.Tests.Client.Scenarios;
 

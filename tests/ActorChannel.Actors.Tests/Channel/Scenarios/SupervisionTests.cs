@@ -2,9 +2,10 @@ using ActorChannel.Client;
 using ActorChannel.Resolution;
 using ActorChannel.Transport;
 using Akka.Actor;
+using Grpc.Core;
 using Xunit;
 using Xunit.Abstractions;
-using S = ActorChannel.Client.Connectivity.ConnectivityState;
+using S = Grpc.Core.ConnectivityState;
 
 namespace ActorChannel.Actors.Tests.Client.Scenarios;
 

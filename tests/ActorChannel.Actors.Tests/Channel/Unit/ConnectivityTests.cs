@@ -1,6 +1,6 @@
 using ActorChannel.Client.Connectivity;
 using Xunit;
-using S = ActorChannel.Client.Connectivity.ConnectivityState;
+using S = Grpc.Core.ConnectivityState;
 
 namespace ActorChannel.Actors.Tests.Client.Unit;
 

@@ -2,6 +2,7 @@ using System.Net;
 using ActorChannel.Client.Connectivity;
 using ActorChannel.Client.Picking;
 using ActorChannel.Transport;
+using Grpc.Core;
 using Xunit;
 
 namespace ActorChannel.Actors.Tests.Client.Unit;

@@ -1,9 +1,10 @@
 using ActorChannel.Client;
-using ActorChannel.Host.Clients;
+using ActorChannel.Protos.HelloWorld;
 using ActorChannel.Host.Server;
 using ActorChannel.TestKit;
 using ActorChannel.Transport;
 using Akka.Actor;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Xunit;
 using Xunit.Abstractions;
@@ -61,11 +62,11 @@ public sealed class ClusterChannelTests : Akka.TestKit.Xunit2.TestKit, IAsyncLif
 
     private async Task<HashSet<string>> AnsweredByAsync(int calls)
     {
-        var client = new GreeterClient(_channel);
+        var client = new Greeter.GreeterClient(_channel);
         var replies = new HashSet<string>();
         for (int i = 0; i < calls; i++)
         {
-            replies.Add(await client.SayHelloAsync("x", new CallOptions { WaitForReady = true, Deadline = DateTimeOffset.UtcNow.AddSeconds(10) }));
+            replies.Add(await client.GreetAsync("x", ChannelCalls.WaitForReady(TimeSpan.FromSeconds(10))));
         }
 
         return replies;
@@ -74,7 +75,7 @@ public sealed class ClusterChannelTests : Akka.TestKit.Xunit2.TestKit, IAsyncLif
     /// <summary>Callers in a closed loop until <paramref name="stop"/>; returns (ok, failed).</summary>
     private async Task<(int Ok, int Failed)> LoadAsync(CancellationToken stop)
     {
-        var client = new GreeterClient(_channel);
+        var client = new Greeter.GreeterClient(_channel);
         int ok = 0, failed = 0;
         await Task.WhenAll(Enumerable.Range(0, Callers).Select(async _ =>
         {
@@ -82,7 +83,7 @@ public sealed class ClusterChannelTests : Akka.TestKit.Xunit2.TestKit, IAsyncLif
             {
                 try
                 {
-                    await client.SayHelloAsync("x", new CallOptions { WaitForReady = true, Deadline = DateTimeOffset.UtcNow.AddSeconds(10) });
+                    await client.GreetAsync("x", ChannelCalls.WaitForReady(TimeSpan.FromSeconds(10)));
                     Interlocked.Increment(ref ok);
                 }
                 catch (RpcException)

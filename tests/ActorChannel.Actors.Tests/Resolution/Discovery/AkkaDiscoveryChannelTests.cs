@@ -8,7 +8,7 @@ using Akka.Configuration;
 using Akka.Discovery;
 using Xunit;
 using Xunit.Abstractions;
-using S = ActorChannel.Client.Connectivity.ConnectivityState;
+using S = Grpc.Core.ConnectivityState;
 
 namespace ActorChannel.Actors.Tests.Resolution.Discovery;
 

@@ -1,6 +1,7 @@
 using ActorChannel.Actors.Tests.Resolution.Servers;
 using ActorChannel.Resolution;
 using ActorChannel.Resolution.Etcd;
+using Grpc.Core;
 using dotnet_etcd;
 using Etcdserverpb;
 using Xunit;

@@ -1,5 +1,6 @@
 using ActorChannel.Resolution;
 using ActorChannel.Resolution.Etcd;
+using Grpc.Core;
 using Xunit;
 
 namespace ActorChannel.Actors.Tests.Resolution.Etcd;

@@ -5,7 +5,7 @@ namespace ActorChannel.Actors.Tests.Resolution.Servers;
 
 /// <summary>
 /// A loopback TCP forwarder in front of a server, so a test can cut a client off (every connection dropped, new ones
-/// refused) while the server goes on, and let it back in on the same port.
+/// refused) while the server goes on, and let it back in on the same port. Counts the connections it accepted.
 /// </summary>
 internal sealed class TcpProxy : IAsyncDisposable
 {
@@ -13,6 +13,7 @@ internal sealed class TcpProxy : IAsyncDisposable
     private readonly List<TcpClient> _open = [];
     private TcpListener? _listener;
     private CancellationTokenSource _cut = new();
+    private int _accepted;
 
     public TcpProxy(int upstreamPort)
     {
@@ -22,6 +23,9 @@ internal sealed class TcpProxy : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>Connections accepted so far (also those whose server end could not be reached).</summary>
+    public int Accepted => Volatile.Read(ref _accepted);
 
     public void Open()
     {
@@ -71,6 +75,7 @@ internal sealed class TcpProxy : IAsyncDisposable
                 return;
             }
 
+            Interlocked.Increment(ref _accepted);
             _ = ForwardAsync(downstream, cut);
         }
     }
