@@ -52,7 +52,7 @@ public sealed partial class HttpClientTransport
             {
                 HttpHandler = _callGate,
                 DisposeHttpClient = false,
-                Credentials = Security.CallCredentials is { } perCall ? ChannelCredentials.Create(ChannelCredentials.SecureSsl, perCall) : null,
+                Credentials = Security.CallCredentials is { } perCall ? ChannelCredentials.Create(IsSecure ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure, perCall) : null,
                 UnsafeUseInsecureChannelCallCredentials = Options.UnsafeUseInsecureChannelCallCredentials,
                 MaxSendMessageSize = send,
                 MaxReceiveMessageSize = receive,
