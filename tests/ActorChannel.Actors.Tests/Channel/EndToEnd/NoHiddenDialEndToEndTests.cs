@@ -26,6 +26,7 @@ public sealed class NoHiddenDialEndToEndTests(ITestOutputHelper output) : IAsync
     private readonly Loopback _loopback = new(output);
     private readonly HeldBackTransports _transports = new();
     private readonly TaskCompletionSource _backingOff = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RunningGreeterServer _backend = null!;
     private TcpProxy _proxy = null!;
     private TestService.TestServiceClient _client = null!;
@@ -76,6 +77,10 @@ public sealed class NoHiddenDialEndToEndTests(ITestOutputHelper output) : IAsync
         // The server dies; the forwarder goes on accepting (and closing) what comes. The subchannel reconnects once
         // (round_robin by itself, pick_first when a call asks), fails, and backs off for ten minutes.
         await _backend.AbortAsync();
+
+        // Only once the subchannel has heard of the loss: a call picked before could be sent on the dying connection
+        // and fail without ever asking pick_first to reconnect.
+        await _lost.Task.WaitAsync(Loopback.Bound);
         var kick = _client.EchoAsync(new EchoRequest(), NoWait()).ResponseAsync;
         await _backingOff.Task.WaitAsync(Loopback.Bound);
         Assert.Equal(StatusCode.Unavailable, (await Assert.ThrowsAsync<RpcException>(() => kick)).StatusCode);
@@ -97,6 +102,10 @@ public sealed class NoHiddenDialEndToEndTests(ITestOutputHelper output) : IAsync
                 if (t.To == ConnectivityState.Connecting)
                 {
                     Interlocked.Increment(ref _dials);
+                }
+                else if (t.To == ConnectivityState.Idle && t.From == ConnectivityState.Ready)
+                {
+                    _lost.TrySetResult();
                 }
                 else if (t.To == ConnectivityState.TransientFailure)
                 {
