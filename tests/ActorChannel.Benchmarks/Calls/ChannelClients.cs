@@ -21,7 +21,7 @@ internal static class ChannelClients
         });
         await channel.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(10));
         var invoker = channel.CreateCallInvoker();
-        return new CallsClient($"ManagedChannel {policy}", ClientRole.Channel, policy, () => UnaryClients.CallAsync(invoker), channel.DisposeAsync);
+        return new CallsClient($"ManagedChannel {policy}", ClientRole.Channel, policy, () => GrpcNetClients.CallAsync(invoker), channel.DisposeAsync);
     }
 
     /// <summary>One <see cref="HttpClientTransport"/> to the backend, called on its invoker: the channel minus its own layer.</summary>
@@ -29,6 +29,6 @@ internal static class ChannelClients
     {
         var transport = new HttpClientTransport(TransportAddress.Tcp("127.0.0.1", port), new TransportOptions(), _ => { });
         await transport.ConnectAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
-        return new CallsClient("HttpClientTransport (1 connection)", ClientRole.Connection, "pick_first", () => UnaryClients.CallAsync(transport.Invoker), transport.DisposeAsync);
+        return new CallsClient("HttpClientTransport (1 connection)", ClientRole.Connection, "pick_first", () => GrpcNetClients.CallAsync(transport.Invoker), transport.DisposeAsync);
     }
 }

@@ -59,10 +59,13 @@ internal static class GrpcNetClients
         return Client($"Grpc.Net.Client {policy}", ClientRole.GrpcNetBalancer, policy, channel);
     }
 
+    /// <summary>One SayHello on <paramref name="invoker"/>, the same for every client of the mode (message, marshaller, options).</summary>
+    public static Task<StringValue> CallAsync(GrpcCore.CallInvoker invoker) => invoker.AsyncUnaryCall(SayHello, null, default, Request).ResponseAsync;
+
     private static CallsClient Client(string name, ClientRole role, string policy, GrpcChannel channel)
     {
         var invoker = channel.CreateCallInvoker();
-        return new CallsClient(name, role, policy, () => invoker.AsyncUnaryCall(SayHello, null, default, Request).ResponseAsync, () =>
+        return new CallsClient(name, role, policy, () => CallAsync(invoker), () =>
         {
             channel.Dispose();
             return ValueTask.CompletedTask;

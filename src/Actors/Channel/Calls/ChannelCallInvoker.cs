@@ -42,7 +42,9 @@ internal sealed class ChannelCallInvoker : CallInvoker
     {
         var state = new DeferredCallState();
         var plan = Plan(method, options);
-        var response = plan.Refusal is { } refused ? Fail<TResponse>(state, refused) : UnaryAsync(method, request, plan, state);
+        var response = plan.Refusal is { } refused ? Fail<TResponse>(state, refused)
+            : plan.AwaitsConfig ? UnaryAfterConfigAsync(method, request, plan, state)
+            : UnaryAsync(method, request, plan, state);
         return new AsyncUnaryCall<TResponse>(response, DeferredCallState.HeadersOf, DeferredCallState.StatusOf, DeferredCallState.TrailersOf, DeferredCallState.CancelOf, state);
     }
 
@@ -109,11 +111,19 @@ internal sealed class ChannelCallInvoker : CallInvoker
             state);
     }
 
-    private async Task<TResponse> UnaryAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallPlan plan, DeferredCallState state)
+    // Apart from UnaryAsync so that the hot path's state machine does not carry this await's (large) awaiter.
+    private async Task<TResponse> UnaryAfterConfigAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallPlan plan, DeferredCallState state)
         where TRequest : class
         where TResponse : class
     {
         plan = await ResolvedAsync(method, plan, state).ConfigureAwait(false);
+        return await UnaryAsync(method, request, plan, state).ConfigureAwait(false);
+    }
+
+    private async Task<TResponse> UnaryAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallPlan plan, DeferredCallState state)
+        where TRequest : class
+        where TResponse : class
+    {
         IClientTransport? failed = null;
         while (true)
         {
