@@ -89,7 +89,9 @@ internal sealed class DeferredCallState
             return;
         }
 
-        EnsureCts().Cancel();
+        // Only a wait for the pick listens to the token, and it made the source: disposing a finished call (the usual
+        // `using var call`) makes none. EnsureCts cancels a source it makes after this, so neither side misses the other.
+        Volatile.Read(ref _cts)?.Cancel();
         Volatile.Read(ref _inner)?.Dispose();
     }
 
@@ -150,6 +152,12 @@ internal sealed class DeferredCallState
         }
 
         var fresh = new CancellationTokenSource();
-        return Interlocked.CompareExchange(ref _cts, fresh, null) ?? fresh;
+        cts = Interlocked.CompareExchange(ref _cts, fresh, null) ?? fresh;
+        if (IsCancelled)
+        {
+            cts.Cancel();
+        }
+
+        return cts;
     }
 }
