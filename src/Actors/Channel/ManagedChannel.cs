@@ -224,6 +224,7 @@ public sealed class ManagedChannel : ChannelBase, IAsyncDisposable
     private static ManagedChannel Create(string target, ManagedChannelOptions options, ActorSystem system, Func<Props, IActorRef> spawn, SharedActorSystem? sharedSystem)
     {
         var ok = DialValidation.Check(target, options);
+        ChannelMailbox.EnsureRegistered(system);
         var time = SchedulerTimeProvider.For(system);
         var logger = options.LoggerFactory.CreateLogger("ActorChannel.Client");
         var transportOptions = new TransportOptions

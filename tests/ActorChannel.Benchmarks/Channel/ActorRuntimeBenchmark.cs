@@ -19,7 +19,7 @@ namespace ActorChannel.Benchmarks.Channel;
 /// <item>a 10,000-address update applied: every subchannel made and a picker over all 10,000 READY published;</item>
 /// <item>retained memory per idle channel with 3 subchannels, and per subchannel added.</item>
 /// </list>
-/// <c>dotnet run -c Release --project tests/ActorChannel.Benchmarks -- actors [--losses 2000] [--updates 10] [--channels 200]</c>
+/// <c>dotnet run -c Release --project tests/ActorChannel.Benchmarks -- actors [--losses 2000] [--updates 10] [--channels 200] [--hold-idle SECONDS]</c>
 /// </summary>
 public static class ActorRuntimeBenchmark
 {
@@ -30,9 +30,10 @@ public static class ActorRuntimeBenchmark
         int losses = Arg(args, "--losses", 2000);
         int updates = Arg(args, "--updates", 10);
         int channels = Arg(args, "--channels", 200);
+        int hold = Arg(args, "--hold-idle", 0);
         Console.WriteLine($"# actor runtime benchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}, Akka {typeof(ActorSystem).Assembly.GetName().Version}");
         using var system = ActorSystem.Create("bench", Quiet);
-        await IdleMemoryAsync(system, channels);
+        await IdleMemoryAsync(system, channels, TimeSpan.FromSeconds(hold));
         await LossToPickerAsync(system, losses);
         await LargeUpdateAsync(system, updates);
         await system.Terminate();
@@ -95,7 +96,8 @@ public static class ActorRuntimeBenchmark
             $"10000-address update: {updates} runs, median {times[times.Count / 2]:0.0} ms, min {times[0]:0.0} ms, max {times[^1]:0.0} ms (subchannels made, READY picker over all published)"));
     }
 
-    private static async Task IdleMemoryAsync(ActorSystem system, int channels)
+    /// <param name="hold">How long the idle channels stay open once measured, e.g. for <c>dotnet-gcdump collect -p PID</c>.</param>
+    private static async Task IdleMemoryAsync(ActorSystem system, int channels, TimeSpan hold)
     {
         var three = Enumerable.Range(1, 3).Select(i => TransportAddress.Tcp("127.0.0.1", 50000 + i)).ToArray();
         var transports = new FakeTransportFactory();
@@ -113,6 +115,11 @@ public static class ActorRuntimeBenchmark
         }
 
         long perChannel = (Retained() - before) / channels;
+        if (hold > TimeSpan.Zero)
+        {
+            Console.WriteLine($"idle memory: {channels + 1} idle channels held open for {hold.TotalSeconds} s (pid {Environment.ProcessId})");
+            await Task.Delay(hold);
+        }
 
         var resolver = new ManualResolver(new ResolutionResult(three));
         var big = Dial(system, transports, resolver, "round_robin");

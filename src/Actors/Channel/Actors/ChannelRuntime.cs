@@ -1,5 +1,6 @@
 using Grpc.Core;
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using ActorChannel.Client.Logging;
 using ActorChannel.Client.Backoff;
 using ActorChannel.Client.Calls;
@@ -18,14 +19,17 @@ namespace ActorChannel.Client.Actors;
 internal sealed class ChannelRuntime
 {
     private static long s_nextChannelId;
-    private readonly ConcurrentQueue<Task> _closing = new();
-    private readonly ConcurrentDictionary<IClientTransport, byte> _draining = new();
-    private readonly ConcurrentDictionary<long, SubchannelHandle> _subchannels = new();
+    // An immutable stack: empty, it is a shared singleton, so an idle channel pays nothing for it.
+    private ImmutableStack<Task> _closing = ImmutableStack<Task>.Empty;
+    // Small to start with (one lock, 4 buckets): most channels have a few subchannels, and an idle channel should cost
+    // little; the dictionaries grow when a resolver reports many addresses.
+    private readonly ConcurrentDictionary<IClientTransport, byte> _draining = new(concurrencyLevel: 1, capacity: 4);
+    private readonly ConcurrentDictionary<long, SubchannelHandle> _subchannels = new(concurrencyLevel: 1, capacity: 4);
     private readonly TaskCompletionSource<Exception> _nonTemporaryError = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextSubchannelId;
     private long _messagesHandled;
-    private readonly ConcurrentDictionary<IActorRef, byte> _actors = new();
+    private readonly ConcurrentDictionary<IActorRef, byte> _actors = new(concurrencyLevel: 1, capacity: 8);
     private IActorRef[] _transitionSubscribers = [];
 
     public ChannelRuntime(
@@ -176,7 +180,7 @@ internal sealed class ChannelRuntime
     {
         if (!closing.IsCompleted)
         {
-            _closing.Enqueue(closing);
+            ImmutableInterlocked.Push(ref _closing, closing);
         }
     }
 
@@ -210,7 +214,7 @@ internal sealed class ChannelRuntime
 
     public async Task WhenTransportsClosedAsync()
     {
-        while (_closing.TryDequeue(out var task))
+        while (ImmutableInterlocked.TryPop(ref _closing, out var task))
         {
             try
             {
