@@ -50,11 +50,10 @@ public sealed partial class HttpClientTransport
 
             var channel = GrpcChannel.ForAddress(BaseUri, new GrpcChannelOptions
             {
-                // An HttpClient, not HttpHandler: given a handler, Grpc.Net.Client still puts its BalancerHttpHandler (a pick
-                // and a request URI rebuilt per call) in front of it, even with its balancing off; given a client it does
-                // not, 146 B and a hop less per call (docs/benchmarks.md). The timeout is off: the default 100 s would cut
-                // long streams; the call's own deadline is Grpc.Net.Client's.
-                HttpClient = new HttpClient(_callGate, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan },
+                // HttpHandler, not an HttpClient, though Grpc.Net.Client then puts its BalancerHttpHandler in front (146 B a
+                // call, docs/benchmarks.md): an HttpClient links a token of its own between Grpc.Net.Client and the gate, so
+                // the gate could no longer tell a streaming body's writes by the call's token and end them with the call.
+                HttpHandler = _callGate,
                 DisposeHttpClient = false,
                 Credentials = Security.CallCredentials is { } perCall ? ChannelCredentials.Create(IsSecure ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure, perCall) : null,
                 UnsafeUseInsecureChannelCallCredentials = Options.UnsafeUseInsecureChannelCallCredentials,
