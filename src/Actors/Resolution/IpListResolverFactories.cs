@@ -1,4 +1,3 @@
-using Grpc.Core;
 using System.Net;
 using System.Net.Sockets;
 using ActorChannel.Transport;

@@ -1,4 +1,3 @@
-using Grpc.Core;
 using ActorChannel.Transport;
 
 namespace ActorChannel.Resolution;

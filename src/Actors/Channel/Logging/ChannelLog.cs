@@ -1,4 +1,3 @@
-using Grpc.Core;
 using ActorChannel.Transport;
 using Microsoft.Extensions.Logging;
 

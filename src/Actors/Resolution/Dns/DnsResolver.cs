@@ -1,4 +1,3 @@
-using Grpc.Core;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;

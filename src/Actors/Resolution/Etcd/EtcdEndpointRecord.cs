@@ -1,4 +1,3 @@
-using Grpc.Core;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ActorChannel.Transport;
