@@ -13,7 +13,7 @@ namespace ActorChannel.Client.Balancing;
 internal sealed class RoundRobinPolicy(IBalancerHelper helper) : SubchannelListPolicy(helper)
 {
     private ConnectivityState? _publishedState;
-    private long[] _publishedReady = [];
+    private SubchannelHandle[] _publishedReady = [];
     private bool _forceNext;
     private Action? _flush;
 
@@ -75,23 +75,17 @@ internal sealed class RoundRobinPolicy(IBalancerHelper helper) : SubchannelListP
         var state = Subchannels.Count == 0 ? ConnectivityState.TransientFailure : Subchannels.Aggregate;
         if (state == ConnectivityState.Ready)
         {
-            var ready = new List<SubchannelHandle>(Subchannels.Count);
-            foreach (var sc in Subchannels.Ordered)
-            {
-                if (sc.State == ConnectivityState.Ready)
-                {
-                    ready.Add(sc.Handle);
-                }
-            }
-
-            if (!force && _publishedState == state && SameIds(ready))
+            // One array per picker and none when nothing changed: during a large update this runs once per burst of
+            // READY reports, hundreds of times over thousands of subchannels.
+            if (!force && _publishedState == state && SameReady())
             {
                 return;
             }
 
-            _publishedReady = ready.Select(h => h.Id).ToArray();
+            var ready = ReadyHandles();
+            _publishedReady = ready;
             _publishedState = state;
-            Helper.UpdateState(state, new RoundRobinPicker(ready.ToArray(), (int)(Helper.NextRandom() * ready.Count)));
+            Helper.UpdateState(state, new RoundRobinPicker(ready, (int)(Helper.NextRandom() * ready.Length)));
             return;
         }
 
@@ -108,21 +102,45 @@ internal sealed class RoundRobinPolicy(IBalancerHelper helper) : SubchannelListP
             : QueuePicker.Instance);
     }
 
-    private bool SameIds(List<SubchannelHandle> ready)
+    private SubchannelHandle[] ReadyHandles()
     {
-        if (ready.Count != _publishedReady.Length)
+        int count = 0;
+        foreach (var sc in Subchannels.Ordered)
         {
-            return false;
+            count += sc.State == ConnectivityState.Ready ? 1 : 0;
         }
 
-        for (int i = 0; i < ready.Count; i++)
+        var ready = new SubchannelHandle[count];
+        int i = 0;
+        foreach (var sc in Subchannels.Ordered)
         {
-            if (ready[i].Id != _publishedReady[i])
+            if (sc.State == ConnectivityState.Ready)
             {
-                return false;
+                ready[i++] = sc.Handle;
             }
         }
 
-        return true;
+        return ready;
+    }
+
+    private bool SameReady()
+    {
+        int i = 0;
+        foreach (var sc in Subchannels.Ordered)
+        {
+            if (sc.State != ConnectivityState.Ready)
+            {
+                continue;
+            }
+
+            if (i == _publishedReady.Length || !ReferenceEquals(_publishedReady[i], sc.Handle))
+            {
+                return false;
+            }
+
+            i++;
+        }
+
+        return i == _publishedReady.Length;
     }
 }
