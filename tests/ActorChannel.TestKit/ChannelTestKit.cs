@@ -96,23 +96,49 @@ public abstract class ChannelTestKit : Akka.TestKit.Xunit2.TestKit
     /// The earliest due time the TestScheduler holds. It has no public way to say, so this reads its work, keyed by due
     /// ticks, and fails loudly if an Akka upgrade renames it (else AdvanceAsync would jump over timers silently).
     /// </summary>
-    private DateTimeOffset? NextDue()
+    private DateTimeOffset? NextDue() => Earliest(ScheduledEntries().Where(entry => entry.Items.Count > 0).Select(entry => entry.Ticks));
+
+    /// <summary>
+    /// When the next message the TestScheduler holds for <paramref name="receiver"/> is due, leaving out cancelled
+    /// ones: the actor's next timer (Akka's timers are messages to the actor itself), which timers of other kinds
+    /// (a lookup's timeout on the channel's clock) cannot hide. Null when it has none.
+    /// </summary>
+    protected DateTimeOffset? NextDueFor(IActorRef receiver) => Earliest(ScheduledEntries()
+        .Where(entry => entry.Items.Cast<object>().Any(item => IsLiveMessageTo(item, receiver)))
+        .Select(entry => entry.Ticks));
+
+    private static DateTimeOffset? Earliest(IEnumerable<long> ticks) =>
+        ticks.Select(t => (long?)t).Min() is { } t ? new DateTimeOffset(t, TimeSpan.Zero) : null;
+
+    private List<(long Ticks, ICollection Items)> ScheduledEntries()
     {
         if (ScheduledWork?.GetValue(Clock) is not IDictionary work)
         {
             throw new InvalidOperationException("Akka.TestKit's TestScheduler no longer keeps its work in _scheduledWork: update ChannelTestKit.NextDue.");
         }
 
-        long? earliest = null;
+        var entries = new List<(long, ICollection)>();
         foreach (DictionaryEntry entry in work)
         {
-            if (entry.Value is ICollection { Count: > 0 } && entry.Key is long ticks && (earliest is null || ticks < earliest))
+            if (entry.Key is long ticks && entry.Value is ICollection items)
             {
-                earliest = ticks;
+                entries.Add((ticks, items));
             }
         }
 
-        return earliest is { } t ? new DateTimeOffset(t, TimeSpan.Zero) : null;
+        return entries;
+    }
+
+    private static bool IsLiveMessageTo(object item, IActorRef receiver)
+    {
+        // An action (a TimeProvider timer) has no receiver.
+        var type = item.GetType();
+        if (type.GetProperty("Receiver") is not { } to || type.GetProperty("Cancelable") is not { } cancelable)
+        {
+            throw new InvalidOperationException("Akka.TestKit's scheduled items no longer have Receiver and Cancelable: update ChannelTestKit.NextDueFor.");
+        }
+
+        return receiver.Equals(to.GetValue(item)) && cancelable.GetValue(item) is not ICancelable { IsCancellationRequested: true };
     }
 
     protected override void AfterAll()

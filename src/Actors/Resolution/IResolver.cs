@@ -1,5 +1,3 @@
-using ActorChannel.Transport;
-
 namespace ActorChannel.Resolution;
 
 /// <summary>
@@ -8,6 +6,22 @@ namespace ActorChannel.Resolution;
 /// learns of changes by itself (a watch, a manual resolver in tests) reports them through
 /// <see cref="ResolverContext.OnUpdate"/> instead of waiting to be asked.
 /// </summary>
+/// <remarks>
+/// <para>
+/// A resolver that must poll to learn of changes (dns, whose answers expire with their TTL) needs no timer of its
+/// own: it sets <see cref="ResolutionResult.Refresh"/> on its answer, and the resolver actor arms a timer on the
+/// channel's clock (the actor system's scheduler) and calls <see cref="ResolveAsync"/> itself when it fires. So a
+/// refresh never overlaps another resolution, and it stops with the actor. The schedule of the latest answer,
+/// returned or pushed, is the one that counts; an answer without one ends the refreshing.
+/// </para>
+/// <para>
+/// A refresh differs from a resolution the channel asked for in three ways: if a resolution is already running it is
+/// skipped (that one's answer is as fresh and brings its own schedule); an answer the same as the last one sent to
+/// the channel (<see cref="ResolutionResult.SameAs"/>) goes no further; and a failure is reported to the channel,
+/// which keeps its addresses, and is looked at again after <see cref="RefreshSchedule.AfterFailure"/> instead of
+/// the failure backoff. A refresh does not count against <see cref="MinResolveInterval"/>, which limits ResolveNow.
+/// </para>
+/// </remarks>
 public interface IResolver : IAsyncDisposable
 {
     /// <summary>Resolves now. Throws on failure; the message of the exception is reported to the channel.</summary>
@@ -29,9 +43,6 @@ public interface IResolverFactory
     /// <summary>The :authority calls carry by default for this target (dns: the endpoint's host[:port]).</summary>
     string GetDefaultAuthority(ChannelTarget target);
 }
-
-/// <summary>The result of one resolution: the addresses and, optionally, a service config in JSON.</summary>
-public sealed record ResolutionResult(IReadOnlyList<TransportAddress> Addresses, string? ServiceConfigJson = null);
 
 /// <summary>What a resolver gets from its host: a clock, a logger, and a way to push unasked-for updates.</summary>
 public sealed class ResolverContext

@@ -130,6 +130,30 @@ public class DnsResolverTests
     }
 
     [Fact]
+    public async Task An_answer_asks_the_resolver_actor_to_look_again_at_the_floor_unless_the_floor_is_zero()
+    {
+        var answer = Task.FromResult(new[] { IPAddress.Loopback });
+        await using var resolver = Create("dns:///svc.example:81", Fake((_, _) => answer));
+        var off = new DnsResolverFactory(new DnsResolverOptions { TtlRefreshFloor = TimeSpan.Zero }, (_, _) => answer, _ => true);
+        await using var never = Create("dns:///svc.example:81", off);
+
+        // The OS lookup gives no TTL, so the floor it is; a failed refresh waits the floor too.
+        Assert.Equal(new RefreshSchedule(ThirtySeconds, ThirtySeconds), (await resolver.ResolveAsync(CancellationToken.None)).Refresh);
+        Assert.Null((await never.ResolveAsync(CancellationToken.None)).Refresh);
+    }
+
+    [Fact]
+    public async Task A_disposed_resolver_looks_nothing_up()
+    {
+        var lookups = 0;
+        await using var resolver = Create("dns:///svc.example", Fake((_, _) => { lookups++; return Task.FromResult(new[] { IPAddress.Loopback }); }));
+        await resolver.DisposeAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => resolver.ResolveAsync(CancellationToken.None));
+        Assert.Equal(0, lookups);
+    }
+
+    [Fact]
     public async Task A_real_lookup_honours_an_already_cancelled_token()
     {
         await using var resolver = Create("dns:///localhost");

@@ -1,12 +1,17 @@
 using ActorChannel.Actors.Tests.Resolution.Servers;
 using ActorChannel.Resolution;
+using ActorChannel.TestKit;
+using ActorChannel.Transport;
 using Xunit;
+using Xunit.Abstractions;
+using static ActorChannel.Client.Protocol.ChannelMessage;
 
 namespace ActorChannel.Actors.Tests.Resolution;
 
-// Against a real dnsmasq on loopback, named in the target's authority. Refreshes run on a ManualClock, so TTLs
-// pass in virtual time while the queries are real.
-public sealed class DnsServerTests : IAsyncLifetime
+// Against a real dnsmasq on loopback, named in the target's authority. Refreshes are the resolver actor's, hosted
+// here as a channel hosts it with a probe for the channel, on the TestScheduler: TTLs pass in virtual time while
+// the queries are real.
+public sealed class DnsServerTests(ITestOutputHelper output) : ChannelTestKit(output), IAsyncLifetime
 {
     private const string B1 = "--host-record=b1.greeter.test,127.0.0.1";
     private const string B2 = "--host-record=b2.greeter.test,127.0.0.2";
@@ -36,15 +41,26 @@ public sealed class DnsServerTests : IAsyncLifetime
         }
     }
 
-    private IResolver Create(string endpoint, PushProbe probe, DnsResolverOptions? options = null)
+    private IResolver Create(string endpoint, PushProbe probe, DnsResolverOptions? options = null) => Create(endpoint, probe.Context, options);
+
+    private IResolver Create(string endpoint, ResolverContext context, DnsResolverOptions? options = null)
     {
         var target = ChannelTarget.Parse($"dns://{_dns.Authority}/{endpoint}");
-        var resolver = new DnsResolverFactory(options ?? new DnsResolverOptions()).Create(target, probe.Context);
+        var resolver = new DnsResolverFactory(options ?? new DnsResolverOptions()).Create(target, context);
         _owned.Add(resolver);
         return resolver;
     }
 
-    private static string[] Texts(ResolutionResult result) => result.Addresses.Select(a => a.ToString()).ToArray();
+    /// <summary>The resolver in a resolver actor, which looks it up at once.</summary>
+    private HostedResolver Host(string endpoint, DnsResolverOptions? options = null) =>
+        HostedResolver.Start(this, LoggerFactory, context => Create(endpoint, context, options));
+
+    /// <summary>What the resolver actor tells the channel next, which must be addresses.</summary>
+    private static string[] NextAddresses(HostedResolver host) => Texts(host.Channel.ExpectMsg<AddressesUpdated>(PushProbe.Deadline).Addresses);
+
+    private static string[] Texts(ResolutionResult result) => Texts(result.Addresses);
+
+    private static string[] Texts(IReadOnlyList<TransportAddress> addresses) => addresses.Select(a => a.ToString()).ToArray();
 
     [Fact]
     public async Task A_records_come_from_the_server_named_in_the_authority_with_the_targets_port()
@@ -81,42 +97,43 @@ public sealed class DnsServerTests : IAsyncLifetime
     public async Task At_ttl_expiry_a_new_backend_is_found_and_a_removed_one_dropped()
     {
         await _dns.RestartAsync(60, "--host-record=svc.greeter.test,127.0.0.1");
-        var probe = new PushProbe(_clock);
-        var resolver = Create("svc.greeter.test:7000", probe);
-        Assert.Equal(["127.0.0.1:7000"], Texts(await resolver.ResolveAsync(CancellationToken.None)));
+        var host = Host("svc.greeter.test:7000");
+        Assert.Equal(["127.0.0.1:7000"], NextAddresses(host));
 
         // The refresh is armed for the answer's TTL, not the 30 s floor.
-        Assert.Equal(_clock.GetUtcNow() + TimeSpan.FromSeconds(60), _clock.NextDue);
+        Assert.Equal(Clock.Now + TimeSpan.FromSeconds(60), NextDueFor(host.Actor));
 
         await _dns.RestartAsync(60, Dnsmasq.Host("svc.greeter.test", "127.0.0.1", "127.0.0.3"));
-        _clock.Advance(TimeSpan.FromSeconds(60));
-        Assert.Equal(["127.0.0.1:7000", "127.0.0.3:7000"], Texts(await probe.NextUpdateAsync()).Order());
+        Clock.Advance(TimeSpan.FromSeconds(60));
+        Assert.Equal(["127.0.0.1:7000", "127.0.0.3:7000"], NextAddresses(host).Order());
 
         await _dns.RestartAsync(60, "--host-record=svc.greeter.test,127.0.0.3");
 
         // The refresh re-armed itself (for the new answer's TTL) before it pushed.
-        _clock.Advance(TimeSpan.FromSeconds(60));
-        Assert.Equal(["127.0.0.3:7000"], Texts(await probe.NextUpdateAsync()));
+        Assert.Equal(Clock.Now + TimeSpan.FromSeconds(60), NextDueFor(host.Actor));
+        Clock.Advance(TimeSpan.FromSeconds(60));
+        Assert.Equal(["127.0.0.3:7000"], NextAddresses(host));
     }
 
     [Fact]
     public async Task A_short_ttl_is_held_to_the_floor_and_a_zero_floor_turns_the_refresh_off()
     {
         await _dns.RestartAsync(1, B1);
-        var resolver = Create("b1.greeter.test:1", new PushProbe(_clock));
-        await resolver.ResolveAsync(CancellationToken.None);
-        Assert.Equal(_clock.GetUtcNow() + TimeSpan.FromSeconds(30), _clock.NextDue);
+        var resolver = Host("b1.greeter.test:1");
+        NextAddresses(resolver);
+        Assert.Equal(Clock.Now + TimeSpan.FromSeconds(30), NextDueFor(resolver.Actor));
 
-        var floored = Create("b1.greeter.test:1", new PushProbe(_clock), new DnsResolverOptions { TtlRefreshFloor = TimeSpan.FromSeconds(45) });
-        await floored.ResolveAsync(CancellationToken.None);
-        Assert.Equal(_clock.GetUtcNow() + TimeSpan.FromSeconds(30), _clock.NextDue);
-        await resolver.DisposeAsync();
-        Assert.Equal(_clock.GetUtcNow() + TimeSpan.FromSeconds(45), _clock.NextDue);
-        await floored.DisposeAsync();
+        var floored = Host("b1.greeter.test:1", new DnsResolverOptions { TtlRefreshFloor = TimeSpan.FromSeconds(45) });
+        NextAddresses(floored);
+        Assert.Equal(Clock.Now + TimeSpan.FromSeconds(30), NextDueFor(resolver.Actor));
+        await resolver.StopAsync(this);
+        Assert.Null(NextDueFor(resolver.Actor));
+        Assert.Equal(Clock.Now + TimeSpan.FromSeconds(45), NextDueFor(floored.Actor));
+        await floored.StopAsync(this);
 
-        var off = Create("b1.greeter.test:1", new PushProbe(_clock), new DnsResolverOptions { TtlRefreshFloor = TimeSpan.Zero });
-        await off.ResolveAsync(CancellationToken.None);
-        Assert.Null(_clock.NextDue);
+        var off = Host("b1.greeter.test:1", new DnsResolverOptions { TtlRefreshFloor = TimeSpan.Zero });
+        NextAddresses(off);
+        Assert.Null(NextDueFor(off.Actor));
     }
 
     [Fact]
@@ -132,19 +149,19 @@ public sealed class DnsServerTests : IAsyncLifetime
     [Fact]
     public async Task A_name_that_vanishes_at_refresh_is_reported_and_nothing_is_pushed()
     {
-        var probe = new PushProbe(_clock);
-        var resolver = Create("b2.greeter.test:1", probe);
-        await resolver.ResolveAsync(CancellationToken.None);
+        var host = Host("b2.greeter.test:1");
+        NextAddresses(host);
 
         await _dns.RestartAsync(60, B1);
-        _clock.Advance(TimeSpan.FromSeconds(60));
+        Clock.Advance(TimeSpan.FromSeconds(60));
 
-        var error = await probe.NextErrorAsync();
-        Assert.Contains("'b2.greeter.test' does not exist", error.Message, StringComparison.Ordinal);
-        Assert.False(probe.HasUpdate);
+        // The error is the next message: no addresses went before it, and none come after.
+        var error = host.Channel.ExpectMsg<ResolverError>(PushProbe.Deadline);
+        Assert.Contains("'b2.greeter.test' does not exist", error.Error, StringComparison.Ordinal);
+        host.Channel.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
 
         // It keeps looking, at the floor.
-        Assert.Equal(_clock.GetUtcNow() + TimeSpan.FromSeconds(30), _clock.NextDue);
+        Assert.Equal(Clock.Now + TimeSpan.FromSeconds(30), NextDueFor(host.Actor));
     }
 
     [Fact]

@@ -25,11 +25,13 @@ internal sealed class ResolverSink
 /// <summary>
 /// Hosts one <see cref="IResolver"/>: never two resolutions at once; ResolveNow honoured at most once per the
 /// resolver's MinResolveInterval; a failure is reported to the channel and retried with backoff (the retry timer is
-/// armed before the error is reported).
+/// armed before the error is reported); an answer's refresh schedule looked after on a timer of its own (the rules
+/// are in <see cref="IResolver"/>'s remarks).
 /// </summary>
 internal sealed class ResolverActor : ChannelActorBase, IWithTimers
 {
     private const string Timer = "resolve";
+    private const string RefreshTimer = "refresh";
 
     private readonly ChannelRuntime _runtime;
     private readonly IResolver _resolver;
@@ -37,9 +39,12 @@ internal sealed class ResolverActor : ChannelActorBase, IWithTimers
     private readonly IActorRef _channel;
     private readonly CancellationTokenSource _stopping = new();
     private bool _resolving;
+    private bool _refreshing;
     private bool _pending;
     private int _failures;
     private DateTimeOffset? _lastStarted;
+    private RefreshSchedule? _refresh;
+    private ResolutionResult? _lastSent;
 
     public ResolverActor(ChannelRuntime runtime, IResolver resolver, ResolverSink sink, IActorRef channel)
         : base(runtime)
@@ -64,7 +69,7 @@ internal sealed class ResolverActor : ChannelActorBase, IWithTimers
     protected override void PostStop()
     {
         // The channel disposes the resolver when it stops for good: a restarted channel spawns a new resolver
-        // actor for the same resolver, which must not have been disposed under it.
+        // actor for the same resolver, which must not have been disposed under it. Akka cancels the timers.
         _stopping.Cancel();
     }
 
@@ -78,31 +83,18 @@ internal sealed class ResolverActor : ChannelActorBase, IWithTimers
             case TimerFired:
                 Resolve();
                 break;
+            case RefreshDue:
+                Refresh();
+                break;
             case ResolveFinished { Result: { } result }:
-                _resolving = false;
-                _channel.Tell(new ChannelMessage.AddressesUpdated(result.Addresses, result.ServiceConfigJson));
-                if (result.Addresses.Count == 0)
-                {
-                    RetryEmpty();
-                    break;
-                }
-
-                _failures = 0;
-                if (_pending)
-                {
-                    _pending = false;
-                    ResolveSoon();
-                }
-
+                Answered(result);
                 break;
             case ResolveFinished failed:
-                _resolving = false;
-                _pending = false;
-                Timers.StartSingleTimer(Timer, TimerFired.Instance, _runtime.ResolverBackoff.Delay(_failures++));
-                ReportError(failed.Error!);
+                Failed(failed.Error!);
                 break;
             case Pushed pushed:
-                _channel.Tell(new ChannelMessage.AddressesUpdated(pushed.Result.Addresses, pushed.Result.ServiceConfigJson));
+                ScheduleRefresh(pushed.Result.Refresh);
+                Send(pushed.Result);
                 if (pushed.Result.Addresses.Count == 0 && !_resolving)
                 {
                     RetryEmpty();
@@ -118,6 +110,64 @@ internal sealed class ResolverActor : ChannelActorBase, IWithTimers
         }
     }
 
+    private void Answered(ResolutionResult result)
+    {
+        var refreshed = _refreshing;
+        _resolving = _refreshing = false;
+        ScheduleRefresh(result.Refresh);
+        if (refreshed && _lastSent is { } last && last.SameAs(result))
+        {
+            ChannelLog.RefreshUnchanged(_runtime.Logger, _runtime.ChannelId);
+        }
+        else
+        {
+            if (refreshed)
+            {
+                ChannelLog.RefreshChanged(_runtime.Logger, _runtime.ChannelId, result.Addresses);
+            }
+
+            Send(result);
+        }
+
+        if (result.Addresses.Count == 0)
+        {
+            RetryEmpty();
+            return;
+        }
+
+        _failures = 0;
+        if (_pending)
+        {
+            _pending = false;
+            ResolveSoon();
+        }
+    }
+
+    private void Failed(Exception error)
+    {
+        var refreshed = _refreshing;
+        _resolving = _refreshing = false;
+        if (refreshed && _refresh is { } schedule)
+        {
+            // The channel keeps its addresses, and nothing asked for this look: try again on the answer's schedule,
+            // not with the backoff of a resolution the channel is waiting for.
+            Timers.StartSingleTimer(RefreshTimer, RefreshDue.Instance, schedule.AfterFailure);
+            ChannelLog.RefreshFailed(_runtime.Logger, _runtime.ChannelId, schedule.AfterFailure);
+            ReportError(error);
+            if (_pending)
+            {
+                _pending = false;
+                ResolveSoon();
+            }
+
+            return;
+        }
+
+        _pending = false;
+        Timers.StartSingleTimer(Timer, TimerFired.Instance, _runtime.ResolverBackoff.Delay(_failures++));
+        ReportError(error);
+    }
+
     /// <summary>
     /// No addresses is a bad resolver state (grpc-go): resolve again, with the failure backoff so a resolver with
     /// no MinResolveInterval cannot spin.
@@ -128,6 +178,20 @@ internal sealed class ResolverActor : ChannelActorBase, IWithTimers
         if (!Timers.IsTimerActive(Timer))
         {
             Timers.StartSingleTimer(Timer, TimerFired.Instance, _runtime.ResolverBackoff.Delay(_failures++));
+        }
+    }
+
+    /// <summary>Armed before the answer goes on: whoever sees it may move the clock at once.</summary>
+    private void ScheduleRefresh(RefreshSchedule? schedule)
+    {
+        _refresh = schedule;
+        if (schedule is null)
+        {
+            Timers.Cancel(RefreshTimer);
+        }
+        else
+        {
+            Timers.StartSingleTimer(RefreshTimer, RefreshDue.Instance, schedule.After);
         }
     }
 
@@ -164,8 +228,26 @@ internal sealed class ResolverActor : ChannelActorBase, IWithTimers
         }
 
         Timers.Cancel(Timer);
-        _resolving = true;
         _lastStarted = _runtime.Time.GetUtcNow();
+        Start(refresh: false);
+    }
+
+    /// <summary>
+    /// Skipped while a resolution runs: its answer is as fresh and brings its own schedule (after a failure, the
+    /// backoff's retry does). Leaves the rate limit and any retry timer as they are.
+    /// </summary>
+    private void Refresh()
+    {
+        if (!_resolving)
+        {
+            Start(refresh: true);
+        }
+    }
+
+    private void Start(bool refresh)
+    {
+        _resolving = true;
+        _refreshing = refresh;
         var self = Self;
         Task<ResolutionResult> resolving;
         try
@@ -184,6 +266,12 @@ internal sealed class ResolverActor : ChannelActorBase, IWithTimers
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
+    }
+
+    private void Send(ResolutionResult result)
+    {
+        _lastSent = result;
+        _channel.Tell(new ChannelMessage.AddressesUpdated(result.Addresses, result.ServiceConfigJson));
     }
 
     private void ReportError(Exception error)

@@ -28,6 +28,15 @@ internal static partial class ChannelLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Channel {ChannelId}: resolver error: {Error}")]
     public static partial void ResolverError(ILogger logger, long channelId, string error);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Channel {ChannelId}: refreshed resolution unchanged")]
+    public static partial void RefreshUnchanged(ILogger logger, long channelId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Channel {ChannelId}: refreshed resolution changed: {Addresses}")]
+    public static partial void RefreshChanged(ILogger logger, long channelId, IReadOnlyList<TransportAddress> addresses);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Channel {ChannelId}: refreshing the resolution failed; trying again in {Delay}")]
+    public static partial void RefreshFailed(ILogger logger, long channelId, TimeSpan delay);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Channel {ChannelId}: the resolver's service config was rejected ({Error}); keeping the last good one (policy {Policy})")]
     public static partial void ServiceConfigRejected(ILogger logger, long channelId, string? error, string policy);
 

@@ -29,6 +29,16 @@ internal abstract record ResolverMessage
         }
     }
 
+    /// <summary>The refresh schedule of the latest answer ran out: look again, unasked.</summary>
+    public sealed record RefreshDue : ResolverMessage
+    {
+        public static readonly RefreshDue Instance = new();
+
+        private RefreshDue()
+        {
+        }
+    }
+
     public sealed record ResolveFinished(ResolutionResult? Result, Exception? Error) : ResolverMessage;
 
     /// <summary>The resolver pushed a result by itself (a watch, a manual resolver).</summary>

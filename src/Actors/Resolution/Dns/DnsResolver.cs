@@ -10,13 +10,15 @@ namespace ActorChannel.Resolution;
 /// One dns target. A host is looked up as A and AAAA records through DnsClient (asking the server the target
 /// names, or the machine's), except localhost and names in the hosts file, which only the OS resolver knows. A
 /// name like <c>_grpc._tcp.host</c> is read as SRV records. With the option on, the TXT record
-/// <c>_grpc_config.host</c> gives the service config. After each answer a timer on the context's clock looks
-/// again when the smallest TTL runs out (not sooner than the floor) and pushes what changed.
+/// <c>_grpc_config.host</c> gives the service config. Each answer asks to be refreshed when its smallest TTL runs
+/// out (not sooner than the floor; see <see cref="ResolutionResult.Refresh"/>): the resolver actor looks again then,
+/// passes on only what changed, and after a failed refresh looks again at the floor.
 /// </summary>
 /// <remarks>
-/// A failed lookup throws (the resolver actor reports it and retries with backoff) or, from the TTL timer, is
-/// pushed as an error; either way the channel keeps the addresses it had. A bad TXT config keeps the last good
-/// config this resolver sent and is pushed as an error, so it never disturbs a working channel.
+/// A failed lookup throws; the resolver actor reports it (retrying with backoff, or at the floor after a refresh) and
+/// the channel keeps the addresses it had. A bad TXT config keeps the last good config this resolver sent and is
+/// pushed as an error, so it never disturbs a working channel. The resolver actor never calls ResolveAsync twice at
+/// once, so what one lookup leaves for the next (the last good config) needs no guard.
 /// </remarks>
 internal sealed class DnsResolver : IResolver
 {
@@ -26,13 +28,7 @@ internal sealed class DnsResolver : IResolver
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _osLookup;
     private readonly Func<string, bool> _isOsName;
     private readonly ResolverContext _context;
-
-    // One lookup at a time, whether the actor asked or the TTL timer fired.
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _disposed = new();
-    private readonly Lock _timerLock = new();
-    private ITimer? _refresh;
-    private ResolutionResult? _last;
     private string? _lastGoodConfig;
 
     public DnsResolver(
@@ -56,93 +52,31 @@ internal sealed class DnsResolver : IResolver
     public async Task<ResolutionResult> ResolveAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        _disposed.Token.ThrowIfCancellationRequested();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
-        await _gate.WaitAsync(linked.Token).ConfigureAwait(false);
-        try
-        {
-            var (result, ttl) = await LookupWithTimeoutAsync(linked.Token).ConfigureAwait(false);
-            _last = result;
-            ArmRefresh(ttl);
-            return result;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        var (result, ttl) = await LookupWithTimeoutAsync(linked.Token).ConfigureAwait(false);
+        return result with { Refresh = RefreshFor(ttl) };
     }
 
+    /// <summary>After this, a lookup (a refresh the resolver actor had due, say) ends cancelled at once.</summary>
     public ValueTask DisposeAsync()
     {
-        lock (_timerLock)
-        {
-            _disposed.Cancel();
-            _refresh?.Dispose();
-            _refresh = null;
-        }
-
+        _disposed.Cancel();
         return ValueTask.CompletedTask;
     }
 
-    private void ArmRefresh(TimeSpan? ttl)
+    // The floor keeps a TTL of 0 or 1 from hammering the server, and is also the wait after a failed refresh.
+    private RefreshSchedule? RefreshFor(TimeSpan? ttl)
     {
         var floor = _options.TtlRefreshFloor;
         if (floor == TimeSpan.Zero)
         {
-            return;
+            return null;
         }
 
         var delay = ttl is { } t && t > floor ? t : floor;
-        lock (_timerLock)
-        {
-            _refresh?.Dispose();
-            _refresh = _disposed.IsCancellationRequested
-                ? null
-                : _context.TimeProvider.CreateTimer(static state => ((DnsResolver)state!).Refresh(), this, delay, Timeout.InfiniteTimeSpan);
-        }
-
         _context.Logger.LogDebug("dns: looking up {Name} again in {Delay} (smallest TTL {Ttl})", _name.Host, delay, ttl);
-    }
-
-    private void Refresh() => _ = RefreshAsync();
-
-    private async Task RefreshAsync()
-    {
-        try
-        {
-            await _gate.WaitAsync(_disposed.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        try
-        {
-            var (result, ttl) = await LookupWithTimeoutAsync(_disposed.Token).ConfigureAwait(false);
-            ArmRefresh(ttl);
-            if (_last is { } last && Same(last, result))
-            {
-                _context.Logger.LogDebug("dns: {Name} unchanged at TTL expiry", _name.Host);
-                return;
-            }
-
-            _last = result;
-            _context.Logger.LogInformation("dns: {Name} changed at TTL expiry: {Addresses}", _name.Host, string.Join<TransportAddress>(", ", result.Addresses));
-            _context.OnUpdate(result);
-        }
-        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
-        {
-        }
-        catch (Exception e)
-        {
-            // The channel keeps what it has; look again after the floor rather than give up on refreshing.
-            ArmRefresh(null);
-            _context.OnError(e);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        return new RefreshSchedule(delay, afterFailure: floor);
     }
 
     private async Task<(ResolutionResult Result, TimeSpan? Ttl)> LookupWithTimeoutAsync(CancellationToken cancellationToken)
@@ -325,10 +259,4 @@ internal sealed class DnsResolver : IResolver
         _context.Logger.LogWarning("dns: {Error}", error.Message);
         _context.OnError(error);
     }
-
-    private static bool Same(ResolutionResult a, ResolutionResult b) =>
-        a.ServiceConfigJson == b.ServiceConfigJson
-        && a.Addresses.Count == b.Addresses.Count
-        && a.Addresses.Zip(b.Addresses).All(p => p.First.Equals(p.Second) && p.First.Attributes.Count == p.Second.Attributes.Count
-            && p.First.Attributes.All(kv => p.Second.Attributes.TryGetValue(kv.Key, out var v) && v == kv.Value));
 }

@@ -11,8 +11,9 @@ public sealed record DnsResolverOptions
 
     /// <summary>
     /// The answer is looked up again when its smallest TTL runs out, but never sooner than this, so a TTL of 0 or 1
-    /// cannot make the resolver hammer its server. <see cref="TimeSpan.Zero"/> turns the TTL refresh off (the
-    /// resolver then looks again only when the channel asks).
+    /// cannot make the resolver hammer its server; a refresh that fails is tried again after this. The resolver actor
+    /// does the looking (<see cref="ResolutionResult.Refresh"/>). <see cref="TimeSpan.Zero"/> turns the TTL refresh
+    /// off (the resolver then looks again only when the channel asks).
     /// </summary>
     public TimeSpan TtlRefreshFloor { get; init; } = TimeSpan.FromSeconds(30);
 

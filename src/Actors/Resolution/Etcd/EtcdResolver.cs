@@ -24,15 +24,11 @@ internal sealed class EtcdResolver : IResolver
     private readonly ByteString _key;
     private readonly ByteString _rangeEnd;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Lock _lock = new();
 
-    // Guarded by _lock: the watch loop writes them while ResolveAsync may read them.
-    private readonly SortedDictionary<string, TransportAddress> _addresses = new(StringComparer.Ordinal);
-    private IReadOnlyList<TransportAddress> _pushed = [];
+    // The list last pushed (or answered first), replaced whole, never changed: the watch loop writes it, ResolveAsync
+    // reads it. Null until the first read; the one read that sets it starts the watch.
+    private IReadOnlyList<TransportAddress>? _published;
     private Task? _watching;
-
-    // Only the one task that reads or watches at a time touches it.
-    private long _revision;
 
     public EtcdResolver(EtcdTarget target, EtcdResolverOptions options, ResolverContext context)
     {
@@ -50,34 +46,30 @@ internal sealed class EtcdResolver : IResolver
     public async Task<ResolutionResult> ResolveAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        lock (_lock)
+        if (Volatile.Read(ref _published) is { } published)
         {
-            if (_watching is not null)
-            {
-                return new ResolutionResult(Snapshot());
-            }
+            return new ResolutionResult(published);
         }
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-        await ReadAllAsync(linked.Token).ConfigureAwait(false);
-        lock (_lock)
+        var view = await ReadAllAsync(linked.Token).ConfigureAwait(false);
+        var first = view.Snapshot();
+        if (Interlocked.CompareExchange(ref _published, first, null) is not null)
         {
-            _pushed = Snapshot();
-            _watching = Task.Run(() => WatchLoopAsync(_stopping.Token));
-            return new ResolutionResult(_pushed);
+            // Another first read won (the resolver actor never overlaps calls, but a caller might): its watch runs.
+            return new ResolutionResult(Volatile.Read(ref _published)!);
         }
+
+        Volatile.Write(ref _watching, Task.Run(() => WatchLoopAsync(view, _stopping.Token)));
+        return new ResolutionResult(first);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        Task? watching;
-        lock (_lock)
-        {
-            watching = _watching;
-        }
 
-        if (watching is not null)
+        // A watch started after this read finds itself cancelled before it touches the connection.
+        if (Volatile.Read(ref _watching) is { } watching)
         {
             await watching.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
@@ -85,8 +77,8 @@ internal sealed class EtcdResolver : IResolver
         _connection.Dispose();
     }
 
-    /// <summary>Reads every key under the prefix, replacing what is known, and remembers the read's revision.</summary>
-    private async Task ReadAllAsync(CancellationToken cancellationToken)
+    /// <summary>Reads every key under the prefix into a new view, at the read's revision.</summary>
+    private async Task<EtcdPrefixView> ReadAllAsync(CancellationToken cancellationToken)
     {
         RangeResponse response;
         var endpoint = _connection.Endpoint;
@@ -104,22 +96,20 @@ internal sealed class EtcdResolver : IResolver
             throw new NameResolutionException($"etcd: reading '{_target.KeyPrefix}' from {endpoint} failed: {e.Status.StatusCode}: {e.Status.Detail}", e);
         }
 
+        var view = new EtcdPrefixView(response.Header.Revision);
         var errors = new List<string>();
-        lock (_lock)
+        foreach (var kv in response.Kvs)
         {
-            _addresses.Clear();
-            foreach (var kv in response.Kvs)
-            {
-                Apply(Event.Types.EventType.Put, kv, errors);
-            }
+            view.Apply(Event.Types.EventType.Put, kv, errors);
         }
 
-        _revision = response.Header.Revision;
-        _context.Logger.LogDebug("etcd: read {Count} endpoints under {Prefix} at revision {Revision}", response.Kvs.Count, _target.KeyPrefix, _revision);
+        _context.Logger.LogDebug("etcd: read {Count} endpoints under {Prefix} at revision {Revision}", response.Kvs.Count, _target.KeyPrefix, view.Revision);
         ReportBadRecords(errors);
+        return view;
     }
 
-    private async Task WatchLoopAsync(CancellationToken stopping)
+    /// <summary>The only writer of <paramref name="view"/> and, once it runs, of the published list.</summary>
+    private async Task WatchLoopAsync(EtcdPrefixView view, CancellationToken stopping)
     {
         var failures = 0;
         while (!stopping.IsCancellationRequested)
@@ -127,11 +117,11 @@ internal sealed class EtcdResolver : IResolver
             var endpoint = _connection.Endpoint;
             try
             {
-                if (await WatchAsync(() => failures = 0, stopping).ConfigureAwait(false))
+                if (await WatchAsync(view, () => failures = 0, stopping).ConfigureAwait(false))
                 {
                     // Compacted past where the watch would resume: read it all, then watch from there.
-                    await ReadAllAsync(stopping).ConfigureAwait(false);
-                    Push("read again after compaction");
+                    view = await ReadAllAsync(stopping).ConfigureAwait(false);
+                    Push(view, "read again after compaction");
                     continue;
                 }
 
@@ -144,12 +134,7 @@ internal sealed class EtcdResolver : IResolver
             catch (Exception e)
             {
                 var message = e is RpcException rpc ? $"{rpc.Status.StatusCode}: {rpc.Status.Detail}" : e.Message;
-                int kept;
-                lock (_lock)
-                {
-                    kept = _pushed.Count;
-                }
-
+                var kept = Volatile.Read(ref _published)!.Count;
                 var delay = _options.Backoff(failures++);
                 _context.Logger.LogWarning(
                     "etcd: watching {Prefix} at {Endpoint} failed ({Error}); keeping {Count} addresses, retrying in {Delay}",
@@ -169,7 +154,7 @@ internal sealed class EtcdResolver : IResolver
     }
 
     /// <summary>One watch stream, until it breaks (throws) or reports a compaction (returns true).</summary>
-    private async Task<bool> WatchAsync(Action created, CancellationToken stopping)
+    private async Task<bool> WatchAsync(EtcdPrefixView view, Action created, CancellationToken stopping)
     {
         var watch = new Watch.WatchClient(_connection.Channel);
         using var call = watch.Watch(cancellationToken: stopping);
@@ -179,7 +164,7 @@ internal sealed class EtcdResolver : IResolver
             {
                 Key = _key,
                 RangeEnd = _rangeEnd,
-                StartRevision = _revision + 1,
+                StartRevision = view.Revision + 1,
                 ProgressNotify = true,
             },
         }, stopping).ConfigureAwait(false);
@@ -190,7 +175,7 @@ internal sealed class EtcdResolver : IResolver
             {
                 _context.Logger.LogInformation(
                     "etcd: {Prefix} was compacted to revision {Compacted}, past {Revision} where the watch resumed; reading it whole again",
-                    _target.KeyPrefix, response.CompactRevision, _revision + 1);
+                    _target.KeyPrefix, response.CompactRevision, view.Revision + 1);
                 return true;
             }
 
@@ -201,7 +186,7 @@ internal sealed class EtcdResolver : IResolver
 
             if (response.Created)
             {
-                _context.Logger.LogDebug("etcd: watching {Prefix} from revision {Revision}", _target.KeyPrefix, _revision + 1);
+                _context.Logger.LogDebug("etcd: watching {Prefix} from revision {Revision}", _target.KeyPrefix, view.Revision + 1);
                 created();
                 continue;
             }
@@ -209,46 +194,21 @@ internal sealed class EtcdResolver : IResolver
             if (response.Events.Count == 0)
             {
                 // A progress notification: every change up to this revision has been sent.
-                _revision = Math.Max(_revision, response.Header.Revision);
+                view.Reached(response.Header.Revision);
                 continue;
             }
 
             var errors = new List<string>();
-            lock (_lock)
+            foreach (var change in response.Events)
             {
-                foreach (var change in response.Events)
-                {
-                    Apply(change.Type, change.Kv, errors);
-                    _revision = Math.Max(_revision, change.Kv.ModRevision);
-                }
+                view.Apply(change.Type, change.Kv, errors);
             }
 
             ReportBadRecords(errors);
-            Push($"{response.Events.Count} changes up to revision {_revision}");
+            Push(view, $"{response.Events.Count} changes up to revision {view.Revision}");
         }
 
         return false;
-    }
-
-    // Under _lock. A bad value removes whatever the key announced before: it no longer announces a backend.
-    private void Apply(Event.Types.EventType type, KeyValue kv, List<string> errors)
-    {
-        var key = kv.Key.ToStringUtf8();
-        if (type == Event.Types.EventType.Delete)
-        {
-            _addresses.Remove(key);
-            return;
-        }
-
-        try
-        {
-            _addresses[key] = EtcdEndpointRecord.Parse(key, kv.Value.Span);
-        }
-        catch (FormatException e)
-        {
-            _addresses.Remove(key);
-            errors.Add(e.Message);
-        }
     }
 
     private void ReportBadRecords(List<string> errors)
@@ -260,26 +220,18 @@ internal sealed class EtcdResolver : IResolver
         }
     }
 
-    private void Push(string why)
+    private void Push(EtcdPrefixView view, string why)
     {
-        IReadOnlyList<TransportAddress> now;
-        lock (_lock)
+        var now = view.Snapshot();
+        if (Same(now, Volatile.Read(ref _published)!))
         {
-            now = Snapshot();
-            if (Same(now, _pushed))
-            {
-                return;
-            }
-
-            _pushed = now;
+            return;
         }
 
+        Volatile.Write(ref _published, now);
         _context.Logger.LogInformation("etcd: {Prefix} now lists {Addresses} ({Why})", _target.KeyPrefix, string.Join<TransportAddress>(", ", now), why);
         _context.OnUpdate(new ResolutionResult(now));
     }
-
-    // Under _lock. In key order, so that the same registrations always give the same list.
-    private IReadOnlyList<TransportAddress> Snapshot() => _addresses.Values.Distinct().ToArray();
 
     private static bool Same(IReadOnlyList<TransportAddress> a, IReadOnlyList<TransportAddress> b) =>
         a.Count == b.Count && a.Zip(b).All(p => p.First.Equals(p.Second)
