@@ -35,6 +35,9 @@ public sealed class AttributingTransportFactory(IClientTransportFactory inner, B
         public ValueTask CloseAsync() => inner.CloseAsync();
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+        public Task<HttpResponseMessage>? SendMovedAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            inner.SendMovedAsync(request, cancellationToken);
     }
 
     private sealed class CountingInterceptor(BackendTally tally, string address) : Interceptor

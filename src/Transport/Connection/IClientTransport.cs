@@ -17,6 +17,13 @@ public interface IClientTransport : IAsyncDisposable
     /// <summary>Calls on this connection with smaller message limits (a method config's); the smaller of each pair wins.</summary>
     CallInvoker InvokerFor(int? maxSendMessageSize, int? maxReceiveMessageSize) => Invoker;
 
+    /// <summary>
+    /// Sends a call that another connection never processed and moved here (<see cref="TransportOptions.Reroute"/>).
+    /// A transport that wraps another forwards it; one that cannot take an HTTP request returns null, and the call fails
+    /// as it did on the connection it came from.
+    /// </summary>
+    Task<HttpResponseMessage>? SendMovedAsync(HttpRequestMessage request, CancellationToken cancellationToken) => null;
+
     /// <summary>Calls started and not yet finished.</summary>
     int ActiveCalls { get; }
 

@@ -44,6 +44,13 @@ public sealed record TransportOptions
     /// <summary>A product token put before Grpc.Net.Client's own user-agent (as grpc-go prepends its option); null sends Grpc.Net.Client's alone.</summary>
     public string? UserAgent { get; init; }
 
+    /// <summary>
+    /// Takes the calls this connection never processed (refused before sending, past a GOAWAY's last stream id, reset
+    /// with REFUSED_STREAM) to another connection, once per call; null lets them fail UNAVAILABLE. Calls with a
+    /// streaming request body are never moved: their body may be partly read.
+    /// </summary>
+    public CallRerouter? Reroute { get; init; }
+
     /// <summary>The clock the keepalive check reads when it explains a dropped connection.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

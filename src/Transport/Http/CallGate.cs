@@ -3,16 +3,38 @@ namespace ActorChannel.Transport;
 /// <summary>
 /// Sits between Grpc.Net.Client and the transport's SocketsHttpHandler: a request passes only while the connection
 /// takes calls, and is counted until its response is disposed, so a graceful close knows when the last call ended.
+/// A request this connection never processed goes to <see cref="TransportOptions.Reroute"/>, once, before
+/// Grpc.Net.Client sees the failure: that is the channel's transparent retry, and it costs a call that succeeds nothing.
 /// </summary>
 internal sealed class CallGate(HttpClientTransport transport, HttpMessageHandler inner) : DelegatingHandler(inner)
 {
+    private static readonly HttpRequestOptionsKey<bool> Rerouted = new("ActorChannel.Rerouted");
+
+    // Grpc.Net.Client marks a wait-for-ready call's request so (for its own balancer); a transport test pins the name.
+    private static readonly HttpRequestOptionsKey<bool> WaitForReady = new("WaitForReady");
+
     private string? _userAgent;
+
+    /// <summary>A request another connection's gate moved here; it is not moved again.</summary>
+    internal Task<HttpResponseMessage> SendMovedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        // SocketsHttpHandler keys its connection by the request's scheme and authority: a request made out for the other
+        // connection's (a channel's connections share one, but not every owner's do) would ask for a second connection.
+        if (request.RequestUri is { } uri && Uri.Compare(uri, transport.BaseUri, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+        {
+            request.RequestUri = new Uri(transport.BaseUri, uri.PathAndQuery);
+        }
+
+        request.Headers.Host = transport.HostHeader;
+        return SendAsync(request, cancellationToken);
+    }
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (transport.TryStartCall() is { } gone)
         {
-            return Task.FromException<HttpResponseMessage>(new CallNotSentException($"The request was not sent: {gone}."));
+            var refused = new CallNotSentException($"The request was not sent: {gone}.");
+            return CanMove(request) ? MoveAsync(request, refused, cancellationToken) : Task.FromException<HttpResponseMessage>(refused);
         }
 
         if (transport.HostHeader is { } host)
@@ -51,12 +73,42 @@ internal sealed class CallGate(HttpClientTransport transport, HttpMessageHandler
         {
             callOver?.Dispose();
             transport.EndCall();
-            throw transport.Explain(e);
+            var explained = transport.Explain(e);
+            if (callOver is null && CallFailures.NotProcessed(explained) && CanMove(request))
+            {
+                return await MoveAsync(request, explained, cancellationToken).ConfigureAwait(false);
+            }
+
+            throw explained;
         }
 
         SynthesizedStatus.AddIfNotGrpc(response);
         response.Content = new CallEndContent(response, transport, callOver);
         return response;
+    }
+
+    /// <summary>
+    /// Only a request with at most one message in its body moves: a streaming body may be partly read, and
+    /// SocketsHttpHandler's replay of it is refused (<see cref="CallRequestContent"/>).
+    /// </summary>
+    private bool CanMove(HttpRequestMessage request) =>
+        transport.Options.Reroute is not null
+        && (request.Content is null || CallRequestContent.IsOneMessage(request.Content))
+        && !request.Options.TryGetValue(Rerouted, out _);
+
+    private async Task<HttpResponseMessage> MoveAsync(HttpRequestMessage request, Exception failure, CancellationToken cancellationToken)
+    {
+        request.Options.Set(Rerouted, true);
+        var call = new ReroutedCall(request.RequestUri!.AbsolutePath, request.Options.TryGetValue(WaitForReady, out var waits) && waits);
+        var next = await transport.Options.Reroute!(transport, call, cancellationToken).ConfigureAwait(false);
+        if (next?.SendMovedAsync(request, cancellationToken) is { } sent)
+        {
+            return await sent.ConfigureAwait(false);
+        }
+
+        // Declined, or a connection that takes no HTTP request: the call fails as it would have.
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        return null!;
     }
 
     private void SetUserAgent(HttpRequestMessage request, string product)

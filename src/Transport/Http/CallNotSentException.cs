@@ -4,12 +4,13 @@ namespace ActorChannel.Transport;
 
 /// <summary>
 /// A call that never reached the server: the connection was gone, closing or refused to dial again. It is an
-/// <see cref="IOException"/> so Grpc.Net.Client reports the call UNAVAILABLE; the channel retries such a call
-/// transparently on a new pick (gRFC A6: the server never processed it).
+/// <see cref="IOException"/> so Grpc.Net.Client reports the call UNAVAILABLE, if the connection's
+/// <see cref="TransportOptions.Reroute"/> did not move it to another connection first (gRFC A6: the server never
+/// processed it).
 /// </summary>
 public sealed class CallNotSentException(string message, Exception? inner = null) : IOException(message, inner);
 
-/// <summary>Reads a failed call's <see cref="RpcException"/> for what the transparent retry needs to know.</summary>
+/// <summary>Reads a failed call for what the transparent retry needs to know.</summary>
 public static class CallFailures
 {
     private const long RefusedStream = (long)Http2ErrorCode.RefusedStream;
@@ -21,14 +22,13 @@ public static class CallFailures
     /// stream id, which SocketsHttpHandler moves to a new connection that ours refuses to dial); or the server reset it with
     /// REFUSED_STREAM.
     /// </remarks>
-    public static bool NotProcessed(RpcException error)
-    {
-        if (error.StatusCode != StatusCode.Unavailable)
-        {
-            return false;
-        }
+    public static bool NotProcessed(RpcException error) =>
+        error.StatusCode == StatusCode.Unavailable && NotProcessed(error.Status.DebugException);
 
-        for (var e = error.Status.DebugException; e is not null; e = e.InnerException)
+    /// <summary>The same proof read from a failure's exception chain, before Grpc.Net.Client made a status of it.</summary>
+    public static bool NotProcessed(Exception? error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
         {
             switch (e)
             {

@@ -68,6 +68,10 @@ public sealed partial class HttpClientTransport
         }
     }
 
+    /// <summary>Through this connection's gate, which counts it and, having been moved once, does not move it again.</summary>
+    Task<HttpResponseMessage>? IClientTransport.SendMovedAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        _callGate.SendMovedAsync(request, cancellationToken);
+
     private static int? Smaller(int? a, int? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
 
     /// <summary>

@@ -12,7 +12,8 @@ public sealed record FakeCall(FakeTransport Transport, string Method, MethodType
 
 /// <summary>
 /// A Grpc.Core invoker that answers calls with the transport's handler; a closed (or closing) transport fails them
-/// UNAVAILABLE and not sent (<see cref="CallFailures.NotSent"/>), as the real transport does.
+/// UNAVAILABLE and not sent (<see cref="CallFailures.NotSent"/>), as the real transport does, and moves a one-message
+/// call it did not process to the options' router.
 /// </summary>
 internal sealed class FakeCallInvoker(FakeTransport transport, int? maxSend = null, int? maxReceive = null) : CallInvoker
 {
@@ -54,11 +55,47 @@ internal sealed class FakeCallInvoker(FakeTransport transport, int? maxSend = nu
 
     private async Task<TResponse> RunAsync<TResponse>(FakeCall call, FakeCallState state, Task? requestsDone = null)
     {
+        try
+        {
+            var result = await MovedOnceAsync<TResponse>(call, requestsDone).ConfigureAwait(false);
+            state.Finish(Status.DefaultSuccess);
+            return result;
+        }
+        catch (RpcException e)
+        {
+            state.Finish(e.Status);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A one-message call this transport did not process goes to the options' router once, as the real transport's
+    /// gate moves it (<see cref="TransportOptions.Reroute"/>).
+    /// </summary>
+    private async Task<TResponse> MovedOnceAsync<TResponse>(FakeCall call, Task? requestsDone)
+    {
+        try
+        {
+            return await RunHereAsync<TResponse>(call, requestsDone).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (requestsDone is null && transport.Options.Reroute is { } route && CallFailures.NotProcessed(e))
+        {
+            var next = await route(transport, new ReroutedCall(call.Method, call.Options.IsWaitForReady), call.Options.CancellationToken).ConfigureAwait(false);
+            if (next is not FakeTransport other)
+            {
+                throw;
+            }
+
+            var there = (FakeCallInvoker)(maxSend is null && maxReceive is null ? other.Invoker : other.InvokerFor(maxSend, maxReceive));
+            return await there.RunHereAsync<TResponse>(call with { Transport = other }, requestsDone: null).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<TResponse> RunHereAsync<TResponse>(FakeCall call, Task? requestsDone)
+    {
         if (transport.IsClosed || transport.GracefullyClosed)
         {
-            var refused = CallFailures.NotSent("transport closed");
-            state.Finish(refused.Status);
-            throw refused;
+            throw CallFailures.NotSent("transport closed");
         }
 
         transport.CallStarted(call);
@@ -75,14 +112,7 @@ internal sealed class FakeCallInvoker(FakeTransport transport, int? maxSend = nu
                 throw new RpcException(new Status(StatusCode.Unavailable, "transport closed while the call was in flight"));
             }
 
-            var result = await handled.ConfigureAwait(false);
-            state.Finish(Status.DefaultSuccess);
-            return (TResponse)result!;
-        }
-        catch (RpcException e)
-        {
-            state.Finish(e.Status);
-            throw;
+            return (TResponse)(await handled.ConfigureAwait(false))!;
         }
         finally
         {

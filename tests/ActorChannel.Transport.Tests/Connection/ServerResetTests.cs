@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using ActorChannel.Transport.Tests.Infrastructure;
 using Xunit;
 
@@ -19,12 +18,7 @@ public class ServerResetTests
     public async Task Rst_stream_maps_to_status(Http2ErrorCode code, StatusCode expected, bool notProcessed)
     {
         // Every request stream is reset (the handler may retry a refused one on the same connection).
-        await using var server = new RawServer(async (s, ct) =>
-        {
-            var payload = new byte[4];
-            BinaryPrimitives.WriteUInt32BigEndian(payload, (uint)code);
-            await RawServer.ServeFramesAsync(s, (type, stream) => type == RawServer.Headers ? RawServer.WriteFrameAsync(s, 0x3, 0, stream, payload, ct) : Task.CompletedTask, ct);
-        });
+        await using var server = new RawServer(RawServer.ResetEveryStream(code));
         await using var t = new HttpClientTransport(server.Address, new TransportOptions(), _ => { });
         await t.ConnectAsync(CancellationToken.None);
         var ex = await Assert.ThrowsAsync<RpcException>(() => t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe, "m").ResponseAsync.WaitAsync(Wait));

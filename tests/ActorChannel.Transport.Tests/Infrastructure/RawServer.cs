@@ -196,6 +196,14 @@ public sealed class RawServer : IAsyncDisposable
     }
 
     /// <summary>Reads the client preface and sends the server's (empty) SETTINGS and the ACK of the client's: the connection is up.</summary>
+    /// <summary>A script that resets every request stream with <paramref name="code"/> as its HEADERS arrive.</summary>
+    public static Func<NetworkStream, CancellationToken, Task> ResetEveryStream(Http2ErrorCode code) => async (s, ct) =>
+    {
+        var payload = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(payload, (uint)code);
+        await ServeFramesAsync(s, (type, stream) => type == Headers ? WriteFrameAsync(s, 0x3, 0, stream, payload, ct) : Task.CompletedTask, ct);
+    };
+
     public static async Task SettingsAsync(NetworkStream s, CancellationToken ct)
     {
         var preface = new byte[24];

@@ -50,9 +50,9 @@ internal sealed class ChannelRuntime
         Backoff = new ExponentialBackoff(backoff, random);
         ResolverBackoff = new ExponentialBackoff(backoff, random);
         TransportFactory = transportFactory;
-        TransportOptions = transportOptions;
         OnTransition = onTransition;
         Slot = new PickerSlot(time);
+        TransportOptions = transportOptions with { Reroute = TransparentRetry.For(Slot) };
         State = new StatePublisher(ConnectivityState.Idle);
         Invoker = new ChannelCallInvoker(Slot, time, channelCallCredentials, refuseCallCredentials);
     }

@@ -6,10 +6,10 @@ using Grpc.Core;
 namespace ActorChannel.Client.Calls;
 
 /// <summary>
-/// Starts calls through the channel: applies the method config, picks a READY connection (synchronously when the
-/// current picker has one) and starts the call on that connection's Grpc.Net.Client invoker; retries once on a new
-/// pick when the connection says the call was never processed. Streaming calls pick once, at start; the call
-/// object is returned at once and its streams await the pick.
+/// Starts calls through the channel: applies the method config and picks a READY connection. When the current picker
+/// has one, the call is that connection's own Grpc.Net.Client call, with nothing of the channel's around it; when it
+/// has none, the call object is returned at once and the call starts on the connection the pick finds. Either way a
+/// connection that never processed the call moves it to a new pick itself (<see cref="TransparentRetry"/>).
 /// </summary>
 internal sealed class ChannelCallInvoker : CallInvoker
 {
@@ -40,18 +40,26 @@ internal sealed class ChannelCallInvoker : CallInvoker
 
     public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request)
     {
-        var state = new DeferredCallState();
         var plan = Plan(method, options);
-        var response = plan.Refusal is { } refused ? Fail<TResponse>(state, refused)
-            : plan.AwaitsConfig ? UnaryAfterConfigAsync(method, request, plan, state)
-            : UnaryAsync(method, request, plan, state);
+        if (TryPickNow(method, plan, out var now))
+        {
+            return now.AsyncUnaryCall(method, null, plan.Options, request);
+        }
+
+        var state = new DeferredCallState();
+        var response = plan.Refusal is { } refused ? Fail<TResponse>(state, refused) : UnaryAsync(method, request, plan, state);
         return new AsyncUnaryCall<TResponse>(response, DeferredCallState.HeadersOf, DeferredCallState.StatusOf, DeferredCallState.TrailersOf, DeferredCallState.CancelOf, state);
     }
 
     public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request)
     {
-        var state = new DeferredCallState();
         var plan = Plan(method, options);
+        if (TryPickNow(method, plan, out var now))
+        {
+            return now.AsyncServerStreamingCall(method, null, plan.Options, request);
+        }
+
+        var state = new DeferredCallState();
         IAsyncStreamReader<TResponse> reader;
         if (plan.Refusal is { } refused)
         {
@@ -60,9 +68,8 @@ internal sealed class ChannelCallInvoker : CallInvoker
         }
         else
         {
-            IClientTransport? first = null;
-            var start = StartServerStreamingAsync(method, request, plan, state, avoid: null, (t, p) => (first, plan) = (t, p));
-            reader = new DeferredReader<TResponse>(start, state, () => StartServerStreamingAsync(method, request, plan, state, first, static (_, _) => { }));
+            var start = StartAsync(method, plan, state, (i, m, o) => i.AsyncServerStreamingCall(m, null, o, request), CallAttempt.Of);
+            reader = new DeferredReader<TResponse>(Then(start, static c => c.ResponseStream), state);
         }
 
         return new AsyncServerStreamingCall<TResponse>(reader, DeferredCallState.HeadersOf, DeferredCallState.StatusOf, DeferredCallState.TrailersOf, DeferredCallState.CancelOf, state);
@@ -70,8 +77,13 @@ internal sealed class ChannelCallInvoker : CallInvoker
 
     public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options)
     {
-        var state = new DeferredCallState();
         var plan = Plan(method, options);
+        if (TryPickNow(method, plan, out var now))
+        {
+            return now.AsyncClientStreamingCall(method, null, plan.Options);
+        }
+
+        var state = new DeferredCallState();
         if (plan.Refusal is { } refused)
         {
             return new AsyncClientStreamingCall<TRequest, TResponse>(
@@ -91,8 +103,13 @@ internal sealed class ChannelCallInvoker : CallInvoker
 
     public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options)
     {
-        var state = new DeferredCallState();
         var plan = Plan(method, options);
+        if (TryPickNow(method, plan, out var now))
+        {
+            return now.AsyncDuplexStreamingCall(method, null, plan.Options);
+        }
+
+        var state = new DeferredCallState();
         if (plan.Refusal is { } refused)
         {
             state.FailBeforeStart(refused);
@@ -103,7 +120,7 @@ internal sealed class ChannelCallInvoker : CallInvoker
         var start = StartAsync(method, plan, state, static (i, m, o) => i.AsyncDuplexStreamingCall(m, null, o), CallAttempt.Of);
         return new AsyncDuplexStreamingCall<TRequest, TResponse>(
             new DeferredWriter<TRequest>(Then(start, static c => c.RequestStream)),
-            new DeferredReader<TResponse>(Then(start, static c => c.ResponseStream), state, restart: null),
+            new DeferredReader<TResponse>(Then(start, static c => c.ResponseStream), state),
             DeferredCallState.HeadersOf,
             DeferredCallState.StatusOf,
             DeferredCallState.TrailersOf,
@@ -111,60 +128,45 @@ internal sealed class ChannelCallInvoker : CallInvoker
             state);
     }
 
-    // Apart from UnaryAsync so that the hot path's state machine does not carry this await's (large) awaiter.
-    private async Task<TResponse> UnaryAfterConfigAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallPlan plan, DeferredCallState state)
-        where TRequest : class
-        where TResponse : class
+    /// <summary>
+    /// The hot path: a call with its method config and a READY connection in the current picker needs nothing of the
+    /// channel's while it runs, so it gets the connection's invoker and is that connection's call.
+    /// </summary>
+    private bool TryPickNow<TRequest, TResponse>(Method<TRequest, TResponse> method, in CallPlan plan, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CallInvoker? invoker)
     {
-        plan = await ResolvedAsync(method, plan, state).ConfigureAwait(false);
-        return await UnaryAsync(method, request, plan, state).ConfigureAwait(false);
+        if (plan.Refusal is null && !plan.AwaitsConfig && _slot.TryPick(new PickInfo(method.FullName, plan.Options.IsWaitForReady), out var transport))
+        {
+            invoker = plan.InvokerOf(transport);
+            return true;
+        }
+
+        invoker = null;
+        return false;
     }
 
     private async Task<TResponse> UnaryAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallPlan plan, DeferredCallState state)
         where TRequest : class
         where TResponse : class
     {
-        IClientTransport? failed = null;
-        while (true)
+        var call = await StartAsync(method, plan, state, (i, m, o) => i.AsyncUnaryCall(m, null, o, request), CallAttempt.Of).ConfigureAwait(false);
+        try
         {
-            var transport = await PickAsync(method.FullName, plan.Options, state, failed).ConfigureAwait(false);
-            try
-            {
-                var call = plan.InvokerOf(transport).AsyncUnaryCall(method, null, plan.Options, request);
-                state.Attach(CallAttempt.Of(call));
-                return await call.ResponseAsync.ConfigureAwait(false);
-            }
-            catch (RpcException e) when (failed is null && !state.IsCancelled && CallFailures.NotProcessed(e))
-            {
-                // Transparent retry (gRFC A6): the server never saw this attempt.
-                failed = transport;
-            }
-            catch (RpcException e)
-            {
-                state.Finished(e);
-                throw;
-            }
+            return await call.ResponseAsync.ConfigureAwait(false);
+        }
+        catch (RpcException e)
+        {
+            state.Finished(e);
+            throw;
         }
     }
 
-    private async Task<IAsyncStreamReader<TResponse>> StartServerStreamingAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallPlan plan, DeferredCallState state, IClientTransport? avoid, Action<IClientTransport, CallPlan> picked)
-        where TRequest : class
-        where TResponse : class
-    {
-        plan = await ResolvedAsync(method, plan, state).ConfigureAwait(false);
-        var transport = await PickAsync(method.FullName, plan.Options, state, avoid).ConfigureAwait(false);
-        picked(transport, plan);
-        var call = plan.InvokerOf(transport).AsyncServerStreamingCall(method, null, plan.Options, request);
-        state.Attach(CallAttempt.Of(call));
-        return call.ResponseStream;
-    }
-
+    /// <summary>Waits for the method config if it is not known yet, then for a pick, and starts the call there.</summary>
     private async Task<TCall> StartAsync<TRequest, TResponse, TCall>(Method<TRequest, TResponse> method, CallPlan plan, DeferredCallState state, Func<CallInvoker, Method<TRequest, TResponse>, CallOptions, TCall> begin, Func<TCall, CallAttempt> attempt)
         where TRequest : class
         where TResponse : class
     {
         plan = await ResolvedAsync(method, plan, state).ConfigureAwait(false);
-        var transport = await PickAsync(method.FullName, plan.Options, state, avoid: null).ConfigureAwait(false);
+        var transport = await PickAsync(method.FullName, plan.Options, state).ConfigureAwait(false);
         var call = begin(plan.InvokerOf(transport), method, plan.Options);
         state.Attach(attempt(call));
         return call;
@@ -192,21 +194,16 @@ internal sealed class ChannelCallInvoker : CallInvoker
         return Task.FromException<T>(error);
     }
 
-    private ValueTask<IClientTransport> PickAsync(string fullName, CallOptions options, DeferredCallState state, IClientTransport? avoid)
+    private ValueTask<IClientTransport> PickAsync(string fullName, CallOptions options, DeferredCallState state)
     {
         var info = new PickInfo(fullName, options.IsWaitForReady);
-        if (avoid is null && _slot.TryPick(in info, out var transport))
+        if (_slot.TryPick(in info, out var transport))
         {
             return new ValueTask<IClientTransport>(transport);
         }
 
-        return new ValueTask<IClientTransport>(WaitForPickAsync(info, options, state, avoid));
+        return new ValueTask<IClientTransport>(WaitAsync(options, state, info, static (slot, i, deadline, token) => slot.PickAsync(i, deadline, token).AsTask()));
     }
-
-    private Task<IClientTransport> WaitForPickAsync(PickInfo info, CallOptions options, DeferredCallState state, IClientTransport? avoid) =>
-        WaitAsync(options, state, (info, avoid), static (slot, a, deadline, token) => a.avoid is null
-            ? slot.PickAsync(a.info, deadline, token).AsTask()
-            : slot.PickAvoidingAsync(a.info, deadline, token, a.avoid));
 
     /// <summary>
     /// The plan of a call started before the channel heard from its resolver has no method config yet: it waits for the

@@ -3,50 +3,26 @@ using Grpc.Core;
 
 namespace ActorChannel.Client.Calls;
 
-/// <summary>
-/// A response stream that exists before its call has a connection: the first read awaits the pick. When the
-/// first read fails "not processed" before any message arrived, the call is restarted once on a new pick.
-/// </summary>
-internal sealed class DeferredReader<T> : IAsyncStreamReader<T>
+/// <summary>A response stream that exists before its call has a connection: the first read awaits the pick.</summary>
+internal sealed class DeferredReader<T>(Task<IAsyncStreamReader<T>> start, DeferredCallState state) : IAsyncStreamReader<T>
 {
-    private readonly DeferredCallState _state;
-    private readonly Func<Task<IAsyncStreamReader<T>>>? _restart;
-    private Task<IAsyncStreamReader<T>> _start;
     private IAsyncStreamReader<T>? _inner;
-    private bool _gotMessage;
-    private bool _restarted;
-
-    public DeferredReader(Task<IAsyncStreamReader<T>> start, DeferredCallState state, Func<Task<IAsyncStreamReader<T>>>? restart)
-    {
-        _start = start;
-        _state = state;
-        _restart = restart;
-    }
 
     public T Current => _inner is null ? throw new InvalidOperationException("MoveNext has not returned true yet.") : _inner.Current;
 
     public async Task<bool> MoveNext(CancellationToken cancellationToken)
     {
-        while (true)
+        var inner = await start.ConfigureAwait(false);
+        try
         {
-            var inner = await _start.ConfigureAwait(false);
-            try
-            {
-                bool more = await inner.MoveNext(cancellationToken).ConfigureAwait(false);
-                _inner = inner;
-                _gotMessage |= more;
-                return more;
-            }
-            catch (RpcException e) when (!_gotMessage && !_restarted && _restart is not null && !_state.IsCancelled && CallFailures.NotProcessed(e))
-            {
-                _restarted = true;
-                _start = _restart();
-            }
-            catch (RpcException e)
-            {
-                _state.Finished(e);
-                throw;
-            }
+            bool more = await inner.MoveNext(cancellationToken).ConfigureAwait(false);
+            _inner = inner;
+            return more;
+        }
+        catch (RpcException e)
+        {
+            state.Finished(e);
+            throw;
         }
     }
 }

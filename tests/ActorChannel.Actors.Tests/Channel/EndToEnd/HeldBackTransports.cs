@@ -71,6 +71,9 @@ internal sealed class HeldBackTransports : IClientTransportFactory
 
         public ValueTask DisposeAsync() => Inner.DisposeAsync();
 
+        public Task<HttpResponseMessage>? SendMovedAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Inner.SendMovedAsync(request, cancellationToken);
+
         /// <summary>Tells the subchannel what was held, in order, and stops holding.</summary>
         public void Release()
         {
