@@ -7,7 +7,9 @@ namespace ActorChannel.Host.Cli;
 /// <summary>
 /// Wraps the real transport factory so every unary response is counted against the address of the
 /// connection that carried it. Call objects carry no peer address, and replies of third-party Greeter
-/// servers do not name the server, so this is how the CLI tells which backend answered.
+/// servers do not name the server, so this is how the CLI tells which backend answered. A call a connection moved
+/// to another for the transparent retry (in the moment between a GOAWAY and the channel's new picker) is counted for
+/// the connection it was started on: the move happens below the call object this counts on.
 /// </summary>
 public sealed class AttributingTransportFactory(IClientTransportFactory inner, BackendTally tally) : IClientTransportFactory
 {
