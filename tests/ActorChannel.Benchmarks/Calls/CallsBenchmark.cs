@@ -53,11 +53,13 @@ public static class CallsBenchmark
                     await CheckSpreadAsync(clients, backends.Ports.Count);
                 }
 
+                // A new order each round (seeded, so runs repeat): a rotation keeps who runs after whom, and a client
+                // that follows one which loaded all three backends starts on busier backends.
+                var shuffle = new Random(n);
                 for (var round = 0; round < rounds; round++)
                 {
-                    for (var k = 0; k < clients.Count; k++)
+                    foreach (var client in clients.OrderBy(_ => shuffle.Next()).ToArray())
                     {
-                        var client = clients[(round + k) % clients.Count];
                         var r = await ClosedLoop.RunAsync(client.Name, n, seconds, client.Call);
                         results.Add(r);
                         Console.WriteLine(Row(r) + $" (round {round + 1})");
