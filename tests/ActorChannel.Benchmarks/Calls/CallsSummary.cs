@@ -6,7 +6,8 @@ namespace ActorChannel.Benchmarks.Calls;
 /// <summary>
 /// The tables of the <c>calls</c> mode: per client the medians over the rounds, and ratios paired per round
 /// (the median over the rounds of client / reference in the same round) against the floor and, for the channel,
-/// against Grpc.Net.Client's own balancer with the same policy over the same backends.
+/// against Grpc.Net.Client's own balancer with the same policy over the same backends, and (with --with-connection)
+/// against one of the channel's connections called alone, the bare transport the channel adds its layer to.
 /// </summary>
 internal static class CallsSummary
 {
@@ -15,9 +16,10 @@ internal static class CallsSummary
         Console.WriteLine();
         Console.WriteLine("Medians over the rounds (B/call: mean). \"paired\" = median over the rounds of (client / reference in the same round), (lowest–highest round).");
         Console.WriteLine("CPU µs/call: this (client) process's CPU time per call; the backends run in processes of their own.");
-        Console.WriteLine("| callers | client | calls/s | p50 µs | p90 µs | p99 µs | CPU µs/call | B/call | vs floor calls/s, paired | vs Grpc.Net balancer calls/s, paired | p99 vs balancer, paired | CPU vs balancer, paired |");
-        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| callers | client | calls/s | p50 µs | p90 µs | p99 µs | CPU µs/call | B/call | vs floor calls/s, paired | vs Grpc.Net balancer calls/s, paired | p99 vs balancer, paired | CPU vs balancer, paired | vs 1 connection calls/s, paired |");
+        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var floor = clients.First(c => c.Role == ClientRole.Floor);
+        var connection = clients.FirstOrDefault(c => c.Role == ClientRole.Connection);
         foreach (var callers in results.Select(r => r.Callers).Distinct())
         {
             List<LoopResult> Rounds(CallsClient c) => results.Where(r => r.Callers == callers && r.Variant == c.Name).ToList();
@@ -29,8 +31,9 @@ internal static class CallsSummary
                     ? clients.FirstOrDefault(c => c.Role == ClientRole.GrpcNetBalancer && c.Policy == client.Policy)
                     : null;
                 var vsBalancer = balancer is null ? null : Rounds(balancer);
+                var vsConnection = client.Role == ClientRole.Channel && connection is not null ? Rounds(connection) : null;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {callers} | {client.Name} | {Median(mine, r => r.CallsPerSecond):0} | {Median(mine, r => r.P50Micros):0} | {Median(mine, r => r.P90Micros):0} | {Median(mine, r => r.P99Micros):0} | {Median(mine, r => r.CpuMicrosPerCall):0.0} | {mine.Average(r => r.BytesPerCall):0} | {Paired(mine, floorRounds, r => r.CallsPerSecond, range: true)} | {Paired(mine, vsBalancer, r => r.CallsPerSecond, range: true)} | {Paired(mine, vsBalancer, r => r.P99Micros, range: false)} | {Paired(mine, vsBalancer, r => r.CpuMicrosPerCall, range: false)} |"));
+                    $"| {callers} | {client.Name} | {Median(mine, r => r.CallsPerSecond):0} | {Median(mine, r => r.P50Micros):0} | {Median(mine, r => r.P90Micros):0} | {Median(mine, r => r.P99Micros):0} | {Median(mine, r => r.CpuMicrosPerCall):0.0} | {mine.Average(r => r.BytesPerCall):0} | {Paired(mine, floorRounds, r => r.CallsPerSecond, range: true)} | {Paired(mine, vsBalancer, r => r.CallsPerSecond, range: true)} | {Paired(mine, vsBalancer, r => r.P99Micros, range: false)} | {Paired(mine, vsBalancer, r => r.CpuMicrosPerCall, range: false)} | {Paired(mine, vsConnection, r => r.CallsPerSecond, range: true)} |"));
             }
         }
     }
