@@ -8,12 +8,13 @@ public sealed partial class HttpClientTransport
 {
     private readonly CallGate _callGate;
     private readonly object _channelsGate = new();
-    private (int? Send, int? Receive, GrpcChannel Channel, CallInvoker Invoker)[] _channels = [];
+    private (int? Send, int? Receive, CallKindInvoker Invoker)[] _channels = [];
+    private HttpClient? _gateClient;
 
     /// <summary>
     /// Calls on this connection with smaller message limits than the connection's (a method config's); the
     /// smaller of each pair wins, grpc-go's rule. Grpc.Net.Client takes limits per channel only, so each distinct
-    /// pair gets its own GrpcChannel over the same handler (made once; a service config has few).
+    /// pair gets its own GrpcChannels over the same handler (made once, on first use; a service config has few).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A limit is negative (zero lets only empty messages through).</exception>
     public CallInvoker InvokerFor(int? maxSendMessageSize, int? maxReceiveMessageSize)
@@ -48,24 +49,36 @@ public sealed partial class HttpClientTransport
                 }
             }
 
-            var channel = GrpcChannel.ForAddress(BaseUri, new GrpcChannelOptions
-            {
-                // HttpHandler, not an HttpClient, though Grpc.Net.Client then puts its BalancerHttpHandler in front (146 B a
-                // call, docs/benchmarks.md): an HttpClient links a token of its own between Grpc.Net.Client and the gate, so
-                // the gate could no longer tell a streaming body's writes by the call's token and end them with the call.
-                HttpHandler = _callGate,
-                DisposeHttpClient = false,
-                Credentials = Security.CallCredentials is { } perCall ? ChannelCredentials.Create(IsSecure ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure, perCall) : null,
-                UnsafeUseInsecureChannelCallCredentials = Options.UnsafeUseInsecureChannelCallCredentials,
-                MaxSendMessageSize = send,
-                MaxReceiveMessageSize = receive,
-                HttpVersion = HttpVersion.Version20,
-                HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            });
-            var invoker = channel.CreateCallInvoker();
-            Volatile.Write(ref _channels, [.. _channels, (send, receive, channel, invoker)]);
+            var invoker = new CallKindInvoker(this, send, receive);
+            Volatile.Write(ref _channels, [.. _channels, (send, receive, invoker)]);
             return invoker;
         }
+    }
+
+    /// <summary>A GrpcChannel for one pair of limits and one kind of request body; see <see cref="CallKindInvoker"/>.</summary>
+    internal CallInvoker CreateInvoker(int? send, int? receive, bool streamingBody)
+    {
+        var options = new GrpcChannelOptions
+        {
+            DisposeHttpClient = false,
+            Credentials = Security.CallCredentials is { } perCall ? ChannelCredentials.Create(IsSecure ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure, perCall) : null,
+            UnsafeUseInsecureChannelCallCredentials = Options.UnsafeUseInsecureChannelCallCredentials,
+            MaxSendMessageSize = send,
+            MaxReceiveMessageSize = receive,
+            HttpVersion = HttpVersion.Version20,
+            HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        if (streamingBody)
+        {
+            options.HttpHandler = _callGate;
+        }
+        else
+        {
+            // The timeout is off: the default 100 s would cut long server streams; the call's deadline is Grpc.Net.Client's.
+            options.HttpClient = LazyInitializer.EnsureInitialized(ref _gateClient, () => new HttpClient(_callGate, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan });
+        }
+
+        return GrpcChannel.ForAddress(BaseUri, options).CreateCallInvoker();
     }
 
     /// <summary>Through this connection's gate, which counts it and, having been moved once, does not move it again.</summary>
