@@ -80,7 +80,7 @@ internal sealed class FakeCallInvoker(FakeTransport transport, int? maxSend = nu
         }
         catch (RpcException e) when (requestsDone is null && transport.Options.Reroute is { } route && CallFailures.NotProcessed(e))
         {
-            var next = await route(transport, new ReroutedCall(call.Method, call.Options.IsWaitForReady), call.Options.CancellationToken).ConfigureAwait(false);
+            var next = await RouteAsync(route, call).ConfigureAwait(false);
             if (next is not FakeTransport other)
             {
                 throw;
@@ -88,6 +88,31 @@ internal sealed class FakeCallInvoker(FakeTransport transport, int? maxSend = nu
 
             var there = (FakeCallInvoker)(maxSend is null && maxReceive is null ? other.Invoker : other.InvokerFor(maxSend, maxReceive));
             return await there.RunHereAsync<TResponse>(call with { Transport = other }, requestsDone: null).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The router's pick, bounded by the call's deadline on the channel's clock (Grpc.Net.Client's timer does that
+    /// for the real transport) and by its token.
+    /// </summary>
+    private async Task<IClientTransport?> RouteAsync(CallRerouter route, FakeCall call)
+    {
+        var clock = transport.Options.TimeProvider;
+        using var expiry = call.Options.Deadline is { } d && d != DateTime.MaxValue
+            ? new CancellationTokenSource(TimeSpan.FromTicks(Math.Max(0, (d - clock.GetUtcNow().UtcDateTime).Ticks)), clock)
+            : null;
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(call.Options.CancellationToken, expiry?.Token ?? CancellationToken.None);
+        try
+        {
+            return await route(transport, new ReroutedCall(call.Method, call.Options.IsWaitForReady), either.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (expiry?.IsCancellationRequested == true)
+        {
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, "deadline exceeded while the call waited to be moved"));
+        }
+        catch (OperationCanceledException)
+        {
+            throw new RpcException(new Status(StatusCode.Cancelled, "call cancelled while it waited to be moved"));
         }
     }
 

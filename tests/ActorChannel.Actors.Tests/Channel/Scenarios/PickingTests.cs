@@ -128,6 +128,27 @@ public class PickingTests(ITestOutputHelper output) : ChannelTestBase(output)
     }
 
     [Fact]
+    public async Task A_moved_call_waiting_for_a_new_pick_ends_at_its_deadline_on_the_channels_clock()
+    {
+        // The only connection refuses the call as it goes; reconnecting then hangs, so the moved call waits (it waits
+        // for ready) until its deadline, which the channel's clock (here the TestScheduler) keeps.
+        Transports.Script(Addr(1), ConnectScript.Succeed, ConnectScript.Hang);
+        Transports.Handler = call =>
+        {
+            call.Transport.Lose();
+            return Task.FromException<object?>(CallFailures.NotSent("connection lost"));
+        };
+        var channel = await DialAsync("pick_first", [Addr(1)]);
+        var call = CallAsync(channel, waitForReady: true, deadline: Clock.Now.AddSeconds(5));
+        await AdvanceAsync(TimeSpan.FromSeconds(4));
+        Assert.False(call.IsCompleted);
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+
+        // A wall-clock bound only so that a call left waiting fails the test instead of hanging it.
+        await FailsWith(StatusCode.DeadlineExceeded, call.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task Only_one_transparent_retry()
     {
         Transports.Handler = _ => Task.FromException<object?>(CallFailures.NotSent("refused stream"));
