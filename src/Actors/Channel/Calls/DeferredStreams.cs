@@ -1,4 +1,3 @@
-using ActorChannel.Transport;
 using Grpc.Core;
 
 namespace ActorChannel.Client.Calls;
