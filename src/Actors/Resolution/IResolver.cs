@@ -8,7 +8,7 @@ namespace ActorChannel.Resolution;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A resolver that must poll to learn of changes (dns, whose answers expire with their TTL) needs no timer of its
+/// A resolver that must poll to learn of changes (dns, whose answers expire with their TTL; akka-discovery) needs no timer of its
 /// own: it sets <see cref="ResolutionResult.Refresh"/> on its answer, and the resolver actor arms a timer on the
 /// channel's clock (the actor system's scheduler) and calls <see cref="ResolveAsync"/> itself when it fires. So a
 /// refresh never overlaps another resolution, and it stops with the actor. The schedule of the latest answer,

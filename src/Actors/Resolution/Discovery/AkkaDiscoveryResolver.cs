@@ -1,13 +1,12 @@
 using ActorChannel.Transport;
 using Akka.Discovery;
-using Microsoft.Extensions.Logging;
 
 namespace ActorChannel.Resolution.Discovery;
 
 /// <summary>
-/// One service name looked up through Akka.Discovery: when the resolver actor asks (start, ResolveNow, retries), and
-/// every refresh interval on a timer of the channel's clock, whose results are pushed. Never two lookups at once from
-/// the timer: a refresh that finds one in flight is skipped.
+/// One service name looked up through Akka.Discovery whenever the resolver actor asks. Discovery has no watch, so
+/// each answer asks to be looked at again after the refresh interval (<see cref="ResolutionResult.Refresh"/>), and
+/// the resolver actor keeps that timer on the channel's clock.
 /// </summary>
 internal sealed class AkkaDiscoveryResolver : IResolver
 {
@@ -15,21 +14,14 @@ internal sealed class AkkaDiscoveryResolver : IResolver
     private readonly ServiceDiscovery _discovery;
     private readonly string _service;
     private readonly AkkaDiscoveryResolverFactory _settings;
-    private readonly ResolverContext _context;
-    private readonly ITimer? _refresh;
-    private readonly CancellationTokenSource _disposed = new();
-    private int _refreshing;
+    private readonly RefreshSchedule? _refresh;
 
-    public AkkaDiscoveryResolver(ServiceDiscovery discovery, string service, AkkaDiscoveryResolverFactory settings, ResolverContext context)
+    public AkkaDiscoveryResolver(ServiceDiscovery discovery, string service, AkkaDiscoveryResolverFactory settings)
     {
         _discovery = discovery;
         _service = service;
         _settings = settings;
-        _context = context;
-        if (settings.RefreshInterval != Timeout.InfiniteTimeSpan)
-        {
-            _refresh = context.TimeProvider.CreateTimer(_ => _ = RefreshAsync(), null, settings.RefreshInterval, settings.RefreshInterval);
-        }
+        _refresh = settings.RefreshInterval == Timeout.InfiniteTimeSpan ? null : new RefreshSchedule(settings.RefreshInterval);
     }
 
     public TimeSpan MinResolveInterval => _settings.MinResolveInterval;
@@ -53,40 +45,8 @@ internal sealed class AkkaDiscoveryResolver : IResolver
             addresses.Add(TransportAddress.Tcp(host, target.Port ?? DefaultPort));
         }
 
-        return new ResolutionResult(addresses);
+        return new ResolutionResult(addresses) { Refresh = _refresh };
     }
 
-    public ValueTask DisposeAsync()
-    {
-        _disposed.Cancel();
-        _refresh?.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
-    private async Task RefreshAsync()
-    {
-        if (Interlocked.Exchange(ref _refreshing, 1) == 1)
-        {
-            return;
-        }
-
-        try
-        {
-            var result = await ResolveAsync(_disposed.Token).ConfigureAwait(false);
-            _context.OnUpdate(result);
-        }
-        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
-        {
-            // Disposed while looking up: nobody listens any more.
-        }
-        catch (Exception e)
-        {
-            _context.Logger.LogWarning("akka-discovery resolver: refreshing '{Service}' failed: {Error}", _service, e.Message);
-            _context.OnError(e);
-        }
-        finally
-        {
-            Volatile.Write(ref _refreshing, 0);
-        }
-    }
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

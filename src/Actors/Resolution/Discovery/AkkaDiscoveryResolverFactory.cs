@@ -3,8 +3,8 @@ namespace ActorChannel.Resolution.Discovery;
 /// <summary>
 /// akka-discovery:///SERVICE: the addresses Akka.Discovery's configured method finds for SERVICE
 /// (<c>ServiceDiscovery.Lookup</c>), so core's config and aggregate methods and any Akka.Management provider
-/// (Kubernetes, Azure, AWS) plug in. Looked up again every <see cref="RefreshInterval"/> and on ResolveNow (at most once
-/// per <see cref="MinResolveInterval"/>); a failed lookup is a resolver error and the last good list stays.
+/// (Kubernetes, Azure, AWS) plug in. Looked up again <see cref="RefreshInterval"/> after each answer and on ResolveNow
+/// (at most once per <see cref="MinResolveInterval"/>); a failed lookup is a resolver error and the last good list stays.
 /// </summary>
 public sealed class AkkaDiscoveryResolverFactory : IResolverFactory
 {
@@ -13,7 +13,7 @@ public sealed class AkkaDiscoveryResolverFactory : IResolverFactory
     {
     }
 
-    /// <param name="refreshInterval">Time between lookups made by the resolver itself; <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
+    /// <param name="refreshInterval">How long an answer holds before it is looked up again (also after a failed look); <see cref="Timeout.InfiniteTimeSpan"/> for never.</param>
     /// <param name="minResolveInterval">Shortest time between two lookups asked for by ResolveNow.</param>
     /// <param name="lookupTimeout">How long one lookup may take before it fails.</param>
     public AkkaDiscoveryResolverFactory(TimeSpan refreshInterval, TimeSpan minResolveInterval, TimeSpan lookupTimeout)
@@ -45,7 +45,7 @@ public sealed class AkkaDiscoveryResolverFactory : IResolverFactory
     public IResolver Create(ChannelTarget target, ResolverContext context)
     {
         var (service, system) = ActorSystemTarget.Check(target, context, "SERVICE");
-        return new AkkaDiscoveryResolver(Akka.Discovery.Discovery.Get(system).Default, service, this, context);
+        return new AkkaDiscoveryResolver(Akka.Discovery.Discovery.Get(system).Default, service, this);
     }
 
     public string GetDefaultAuthority(ChannelTarget target)

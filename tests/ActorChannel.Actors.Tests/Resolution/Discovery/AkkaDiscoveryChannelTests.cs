@@ -56,17 +56,66 @@ public sealed class AkkaDiscoveryChannelTests(ITestOutputHelper output) : Channe
         await AdvanceAsync(TimeSpan.FromSeconds(1));
         await AwaitAssertAsync(() => Assert.Equal(2, channel.GetSubchannels().Count(s => s.State == S.Ready)));
     }
+
+    [Fact]
+    public async Task The_next_refresh_is_an_interval_after_each_answer_on_the_channel_s_clock()
+    {
+        ChangingDiscovery.Set(Sys, Addr(1));
+        await DialDiscoveryAsync();
+        var lookups = ChangingDiscovery.Lookups(Sys);
+        await AdvanceAsync(TimeSpan.FromSeconds(29));
+        Assert.Equal(lookups, ChangingDiscovery.Lookups(Sys));
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+        await AwaitAssertAsync(() => Assert.Equal(lookups + 1, ChangingDiscovery.Lookups(Sys)));
+        await AdvanceAsync(TimeSpan.FromSeconds(29));
+        Assert.Equal(lookups + 1, ChangingDiscovery.Lookups(Sys));
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+        await AwaitAssertAsync(() => Assert.Equal(lookups + 2, ChangingDiscovery.Lookups(Sys)));
+    }
+
+    [Fact]
+    public async Task A_failed_refresh_keeps_the_addresses_and_is_looked_up_again_an_interval_later()
+    {
+        ChangingDiscovery.Set(Sys, Addr(1));
+        var channel = await DialDiscoveryAsync();
+        ChangingDiscovery.Fail(Sys, "discovery is down");
+        await AdvanceAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(S.Ready, channel.State);
+        Assert.Equal([Addr(1)], channel.GetSubchannels().Select(s => s.Address));
+
+        ChangingDiscovery.Set(Sys, Addr(1), Addr(3));
+        await AdvanceAsync(TimeSpan.FromSeconds(29));
+        Assert.Single(channel.GetSubchannels());
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+        await AwaitAssertAsync(() => Assert.Equal(2, channel.GetSubchannels().Count(s => s.State == S.Ready)));
+    }
 }
 
-/// <summary>A discovery method whose answer a test sets, per actor system.</summary>
+/// <summary>A discovery method whose answer (or failure) a test sets, per actor system, and which counts its lookups.</summary>
 public sealed class ChangingDiscovery(ExtendedActorSystem system) : ServiceDiscovery
 {
     private static readonly ConcurrentDictionary<ActorSystem, TransportAddress[]> Answers = new();
+    private static readonly ConcurrentDictionary<ActorSystem, string> Failures = new();
+    private static readonly ConcurrentDictionary<ActorSystem, int> Counts = new();
 
-    public static void Set(ActorSystem system, params TransportAddress[] addresses) => Answers[system] = addresses;
+    public static void Set(ActorSystem system, params TransportAddress[] addresses)
+    {
+        Failures.TryRemove(system, out _);
+        Answers[system] = addresses;
+    }
+
+    public static void Fail(ActorSystem system, string message) => Failures[system] = message;
+
+    public static int Lookups(ActorSystem system) => Counts.GetValueOrDefault(system);
 
     public override Task<Resolved> Lookup(Lookup lookup, TimeSpan resolveTimeout)
     {
+        Counts.AddOrUpdate(system, 1, (_, n) => n + 1);
+        if (Failures.TryGetValue(system, out var failure))
+        {
+            return Task.FromException<Resolved>(new InvalidOperationException(failure));
+        }
+
         var targets = Answers.GetValueOrDefault(system, []).Select(a => (System.Net.IPEndPoint)a.EndPoint).Select(e => new ResolvedTarget(e.Address.ToString(), e.Port, null)).ToList();
         return Task.FromResult(new Resolved(lookup.ServiceName, targets));
     }
