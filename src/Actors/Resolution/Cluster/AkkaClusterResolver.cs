@@ -18,7 +18,7 @@ internal sealed class AkkaClusterResolver : IResolver
         _members = cluster.System.ActorOf(
             Props.Create(() => new ClusterMembersActor(cluster, role, _membership, context.Logger)),
             "akka-cluster-resolver-" + Interlocked.Increment(ref s_next));
-        context.Logger.LogInformation("akka-cluster resolver: following members with role {Role}", role);
+        ClusterResolverLog.Following(context.Logger, role);
     }
 
     private static long s_next;

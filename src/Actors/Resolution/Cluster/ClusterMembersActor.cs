@@ -77,7 +77,7 @@ internal sealed class ClusterMembersActor : ReceiveActor
         }
         else
         {
-            _logger.LogWarning("akka-cluster resolver: member {Member} has role {Role} but no usable endpoint ({Error}); it is left out", member.Address, _role, error);
+            ClusterResolverLog.NoEndpoint(_logger, member.Address, _role, error);
         }
     }
 
@@ -96,7 +96,7 @@ internal sealed class ClusterMembersActor : ReceiveActor
         }
 
         _published = endpoints;
-        _logger.LogInformation("akka-cluster resolver: {Count} member(s) with role {Role}: {Endpoints}", endpoints.Length, _role, string.Join(", ", endpoints.Select(e => e.ToString())));
+        ClusterResolverLog.Members(_logger, endpoints.Length, _role, endpoints);
         _membership.Publish(endpoints);
     }
 }

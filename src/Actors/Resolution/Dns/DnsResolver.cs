@@ -75,7 +75,7 @@ internal sealed class DnsResolver : IResolver
         }
 
         var delay = ttl is { } t && t > floor ? t : floor;
-        _context.Logger.LogDebug("dns: looking up {Name} again in {Delay} (smallest TTL {Ttl})", _name.Host, delay, ttl);
+        DnsLog.RefreshIn(_context.Logger, _name.Host, delay, ttl);
         return new RefreshSchedule(delay, afterFailure: floor);
     }
 
@@ -100,7 +100,7 @@ internal sealed class DnsResolver : IResolver
             ? await SrvAddressesAsync(cancellationToken).ConfigureAwait(false)
             : await HostAddressesAsync(_name.Host, _name.Port, cancellationToken).ConfigureAwait(false);
         var (config, configTtl) = await ServiceConfigAsync(cancellationToken).ConfigureAwait(false);
-        _context.Logger.LogDebug("dns: {Name} resolved to {Count} addresses: {Addresses}", _name.Host, addresses.Count, string.Join<TransportAddress>(", ", addresses));
+        DnsLog.Resolved(_context.Logger, _name.Host, addresses.Count, addresses);
         return (new ResolutionResult(addresses, config), DnsRecords<string>.Min(ttl, configTtl));
     }
 
@@ -196,7 +196,7 @@ internal sealed class DnsResolver : IResolver
 
         foreach (var failure in failures.Distinct())
         {
-            _context.Logger.LogWarning("dns: an SRV target of {Name} is skipped: {Error}", _name.Host, failure);
+            DnsLog.SrvTargetSkipped(_context.Logger, _name.Host, failure);
         }
 
         if (addresses.Count == 0)
@@ -256,7 +256,7 @@ internal sealed class DnsResolver : IResolver
 
     private void KeepConfig(NameResolutionException error)
     {
-        _context.Logger.LogWarning("dns: {Error}", error.Message);
+        DnsLog.ConfigKept(_context.Logger, error.Message);
         _context.OnError(error);
     }
 }

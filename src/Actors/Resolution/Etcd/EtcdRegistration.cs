@@ -79,12 +79,12 @@ public sealed class EtcdRegistration : IAsyncDisposable
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await new Lease.LeaseClient(_connection.Channel).LeaseRevokeAsync(new LeaseRevokeRequest { ID = _lease }, cancellationToken: timeout.Token).ConfigureAwait(false);
-            _logger.LogInformation("etcd: deregistered {Key}", _key);
+            EtcdLog.Deregistered(_logger, _key);
         }
         catch (Exception e) when (e is RpcException or OperationCanceledException)
         {
             // The lease runs out by itself; the key goes then.
-            _logger.LogWarning("etcd: could not revoke the lease of {Key} ({Error}); it expires within {Ttl}", _key, e.Message, _ttl);
+            EtcdLog.RevokeFailed(_logger, _key, e.Message, _ttl);
         }
 
         _connection.Dispose();
@@ -106,7 +106,7 @@ public sealed class EtcdRegistration : IAsyncDisposable
         _lease = granted.ID;
         var kv = new KV.KVClient(_connection.Channel);
         await kv.PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(_key), Value = _value, Lease = _lease }, cancellationToken: cancellationToken).ConfigureAwait(false);
-        _logger.LogInformation("etcd: registered {Key} under lease {Lease} ({Ttl} s)", _key, _lease, granted.TTL);
+        EtcdLog.Registered(_logger, _key, _lease, granted.TTL);
     }
 
     /// <summary>Renews the lease at a third of its TTL; a lease lost while etcd was away is granted anew and the key put again.</summary>
@@ -128,7 +128,7 @@ public sealed class EtcdRegistration : IAsyncDisposable
 
                     if (call.ResponseStream.Current.TTL <= 0)
                     {
-                        _logger.LogWarning("etcd: the lease of {Key} expired; registering again", _key);
+                        EtcdLog.LeaseExpired(_logger, _key);
                         await PutAsync(stopping).ConfigureAwait(false);
                     }
 
@@ -141,7 +141,7 @@ public sealed class EtcdRegistration : IAsyncDisposable
             }
             catch (Exception e)
             {
-                _logger.LogWarning("etcd: keeping {Key} alive at {Endpoint} failed ({Error}); retrying", _key, _connection.Endpoint, e.Message);
+                EtcdLog.KeepAliveFailed(_logger, _key, _connection.Endpoint, e.Message);
                 _connection.Next();
                 try
                 {

@@ -103,7 +103,7 @@ internal sealed class EtcdResolver : IResolver
             view.Apply(Event.Types.EventType.Put, kv, errors);
         }
 
-        _context.Logger.LogDebug("etcd: read {Count} endpoints under {Prefix} at revision {Revision}", response.Kvs.Count, _target.KeyPrefix, view.Revision);
+        EtcdLog.Read(_context.Logger, response.Kvs.Count, _target.KeyPrefix, view.Revision);
         ReportBadRecords(errors);
         return view;
     }
@@ -136,9 +136,7 @@ internal sealed class EtcdResolver : IResolver
                 var message = e is RpcException rpc ? $"{rpc.Status.StatusCode}: {rpc.Status.Detail}" : e.Message;
                 var kept = Volatile.Read(ref _published)!.Count;
                 var delay = _options.Backoff(failures++);
-                _context.Logger.LogWarning(
-                    "etcd: watching {Prefix} at {Endpoint} failed ({Error}); keeping {Count} addresses, retrying in {Delay}",
-                    _target.KeyPrefix, endpoint, message, kept, delay);
+                EtcdLog.WatchFailed(_context.Logger, _target.KeyPrefix, endpoint, message, kept, delay);
                 _context.OnError(new NameResolutionException($"etcd: lost the watch of '{_target.KeyPrefix}' at {endpoint} ({message}); keeping the last {kept} addresses", e));
                 _connection.Next();
                 try
@@ -173,9 +171,7 @@ internal sealed class EtcdResolver : IResolver
         {
             if (response.CompactRevision > 0)
             {
-                _context.Logger.LogInformation(
-                    "etcd: {Prefix} was compacted to revision {Compacted}, past {Revision} where the watch resumed; reading it whole again",
-                    _target.KeyPrefix, response.CompactRevision, view.Revision + 1);
+                EtcdLog.Compacted(_context.Logger, _target.KeyPrefix, response.CompactRevision, view.Revision + 1);
                 return true;
             }
 
@@ -186,7 +182,7 @@ internal sealed class EtcdResolver : IResolver
 
             if (response.Created)
             {
-                _context.Logger.LogDebug("etcd: watching {Prefix} from revision {Revision}", _target.KeyPrefix, view.Revision + 1);
+                EtcdLog.Watching(_context.Logger, _target.KeyPrefix, view.Revision + 1);
                 created();
                 continue;
             }
@@ -215,7 +211,7 @@ internal sealed class EtcdResolver : IResolver
     {
         foreach (var error in errors)
         {
-            _context.Logger.LogWarning("{Error}; the key is ignored", error);
+            EtcdLog.BadRecord(_context.Logger, error);
             _context.OnError(new NameResolutionException(error + "; the key is ignored"));
         }
     }
@@ -229,7 +225,7 @@ internal sealed class EtcdResolver : IResolver
         }
 
         Volatile.Write(ref _published, now);
-        _context.Logger.LogInformation("etcd: {Prefix} now lists {Addresses} ({Why})", _target.KeyPrefix, string.Join<TransportAddress>(", ", now), why);
+        EtcdLog.Lists(_context.Logger, _target.KeyPrefix, now, why);
         _context.OnUpdate(new ResolutionResult(now));
     }
 
