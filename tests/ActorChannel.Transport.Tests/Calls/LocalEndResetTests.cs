@@ -50,6 +50,7 @@ public class LocalEndResetTests
     {
         // The server takes the first 64 KiB window and grants no more on stream 1: a 100 KB write stays blocked.
         var received = 0;
+        var windowRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var frames = new ConcurrentQueue<(byte Type, byte Flags)>();
         await using var server = new RawServer(async (s, ct) => await RawServer.ServeFramesAsync(
             s,
@@ -62,7 +63,11 @@ public class LocalEndResetTests
 
                 if (f.StreamId == 1 && f.Type == RawServer.Data)
                 {
-                    Interlocked.Add(ref received, f.Payload.Length);
+                    if (Interlocked.Add(ref received, f.Payload.Length) >= 65_535)
+                    {
+                        windowRead.TrySetResult();
+                    }
+
                     await RawServer.WindowUpdateAsync(s, 0, Math.Max(1, f.Payload.Length), ct);
                 }
             },
@@ -71,11 +76,7 @@ public class LocalEndResetTests
         await transport.ConnectAsync(CancellationToken.None);
         using var call = transport.Invoker.AsyncClientStreamingCall(TestMethods.ClientStream, null, TestMethods.Deadline(TimeSpan.FromSeconds(30)));
         var write = call.RequestStream.WriteAsync(new string('x', 100_000));
-        var until = DateTime.UtcNow + Wait;
-        while (Volatile.Read(ref received) < 65_535 && DateTime.UtcNow < until)
-        {
-            await Task.Delay(10); // bounded probe of a real socket: the server has read the window
-        }
+        await windowRead.Task.WaitAsync(Wait); // the server has read the stream's whole window
 
         Assert.False(write.IsCompleted);
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => call.RequestStream.CompleteAsync());

@@ -224,13 +224,8 @@ public class PerCallLimitTests(ServerFixture fixture) : IClassFixture<ServerFixt
     internal static async Task WaitForNoCallsAsync(HttpClientTransport t)
     {
         // A streaming call is counted until Grpc.Net.Client disposes its response, which it does on its own
-        // thread once the call is over: probe (bounded) instead of sleeping.
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (t.ActiveCalls != 0 && DateTime.UtcNow < until)
-        {
-            await Task.Delay(5);
-        }
-
+        // thread once the call is over, and tells no one.
+        await Waits.ProbeUntilAsync(() => t.ActiveCalls == 0, TimeSpan.FromSeconds(10));
         Assert.Equal(0, t.ActiveCalls);
     }
 }

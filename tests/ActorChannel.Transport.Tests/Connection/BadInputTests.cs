@@ -269,12 +269,8 @@ public class BadInputTests(Xunit.Abstractions.ITestOutputHelper output)
     private static async Task AssertNoLeak(List<string> before)
     {
         // Sockets are closed synchronously by the transport, but a peer's socket may close a moment
-        // later on the server's thread: probe until the count settles (bounded) instead of sleeping.
-        var settle = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(5);
-        while (FdTargets().Count > before.Count && DateTimeOffset.UtcNow < settle)
-        {
-            await Task.Delay(10);
-        }
+        // later on the server's thread, and only /proc tells.
+        await Waits.ProbeUntilAsync(() => FdTargets().Count <= before.Count, TimeSpan.FromSeconds(5));
 
         var after = FdTargets();
         Assert.True(after.Count <= before.Count, $"open fds {before.Count} before, {after.Count} after; new: {string.Join(", ", after.Except(before))}");

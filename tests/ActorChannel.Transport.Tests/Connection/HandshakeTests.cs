@@ -128,7 +128,7 @@ public class HandshakeTests
     [Fact]
     public async Task Tcp_server_that_never_speaks_http2_fails_connect_by_the_deadline()
     {
-        await using var server = new RawServer(async (s, ct) => await Task.Delay(Timeout.Infinite, ct));
+        await using var server = new RawServer(async (s, ct) => await ct.WhenCancelled());
         var events = new EventRecorder();
         await using var t = new HttpClientTransport(server.Address, new TransportOptions(), events.Record);
         using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
@@ -149,7 +149,7 @@ public class HandshakeTests
         await using var server = new RawServer(async (s, ct) =>
         {
             accepted.TrySetResult();
-            await Task.Delay(Timeout.Infinite, ct);
+            await ct.WhenCancelled();
         });
         var events = new EventRecorder();
         var t = new HttpClientTransport(server.Address, new TransportOptions(), events.Record);
@@ -174,7 +174,7 @@ public class HandshakeTests
         {
             _ = await s.ReadAtLeastAsync(new byte[1024], 1, throwOnEndOfStream: false, ct);
             await s.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"), ct);
-            await Task.Delay(Timeout.Infinite, ct);
+            await ct.WhenCancelled();
         });
         await using var t = new HttpClientTransport(server.Address, new TransportOptions(), _ => { });
         var ex = await Assert.ThrowsAsync<TransportConnectException>(() => t.ConnectAsync(new CancellationTokenSource(Wait).Token));

@@ -82,23 +82,20 @@ public class ServerResetTests
         // Bypass the transport's own fast-fail and go straight to the handler: it must not dial. Our frame observer can
         // report the close before the handler's own connection object has seen it; a request in that moment fails on
         // the dying connection instead (not a dial either), so ask again until the handler has let that connection go.
-        HttpRequestException ex;
-        var until = DateTime.UtcNow + Wait;
-        while (true)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(t.BaseUri, "/test.Echo/Unary"))
+        // The handler notices the closed socket on its own thread, and says so to no one.
+        HttpRequestException ex = null!;
+        await Waits.ProbeUntilAsync(
+            async () =>
             {
-                Version = System.Net.HttpVersion.Version20,
-                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            };
-            ex = await Assert.ThrowsAsync<HttpRequestException>(() => t.Http.SendAsync(request, CancellationToken.None));
-            if (ex.HttpRequestError == HttpRequestError.ConnectionError || DateTime.UtcNow > until)
-            {
-                break;
-            }
-
-            await Task.Delay(10); // bounded probe: the handler notices the closed socket on its own thread
-        }
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(t.BaseUri, "/test.Echo/Unary"))
+                {
+                    Version = System.Net.HttpVersion.Version20,
+                    VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+                };
+                ex = await Assert.ThrowsAsync<HttpRequestException>(() => t.Http.SendAsync(request, CancellationToken.None));
+                return ex.HttpRequestError == HttpRequestError.ConnectionError;
+            },
+            Wait);
 
         Assert.Equal(HttpRequestError.ConnectionError, ex.HttpRequestError);
         Assert.Contains("will not open another connection", ex.InnerException?.Message ?? ex.Message);
@@ -126,7 +123,7 @@ public class ServerResetTests
         await using var server = new RawServer(async (s, ct) =>
         {
             await RawServer.HandshakeAsync(s, ct);
-            await Task.Delay(Timeout.Infinite, ct);
+            await ct.WhenCancelled();
         });
         var events = new EventRecorder();
         var options = new TransportOptions { KeepAlivePingDelay = TimeSpan.FromSeconds(1), KeepAlivePingTimeout = TimeSpan.FromSeconds(1) };

@@ -9,7 +9,7 @@ public class TransportLifecycleTests
     public async Task Close_while_dialing_aborts_the_dial()
     {
         // A TLS server that never answers the handshake keeps the dial pending.
-        await using var silent = new RawServer(async (s, ct) => await Task.Delay(Timeout.Infinite, ct));
+        await using var silent = new RawServer(async (s, ct) => await ct.WhenCancelled());
         var events = new EventRecorder();
         var t = new HttpClientTransport(silent.Address, new TransportOptions { Credentials = ChannelCredentials.SecureSsl }, events.Record);
         var connecting = t.ConnectAsync(CancellationToken.None);
@@ -25,7 +25,7 @@ public class TransportLifecycleTests
     {
         // CloseAsync lands after ConnectAsync moved to Connecting but before the dial's cancellation
         // source exists: the dial must not start with a token nobody will cancel.
-        await using var silent = new RawServer(async (s, ct) => await Task.Delay(Timeout.Infinite, ct));
+        await using var silent = new RawServer(async (s, ct) => await ct.WhenCancelled());
         var t = new HttpClientTransport(silent.Address, new TransportOptions { Credentials = ChannelCredentials.SecureSsl }, _ => { });
         var dialedLive = false;
         t.OnConnectingForTests = () => t.CloseAsync().AsTask().GetAwaiter().GetResult();

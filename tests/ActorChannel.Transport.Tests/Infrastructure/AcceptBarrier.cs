@@ -14,24 +14,27 @@ internal static class AcceptBarrier
         using var probe = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         await probe.ConnectAsync(ip, port);
         var mine = probe.LocalEndPoint;
-        var until = DateTime.UtcNow + timeout;
-        while (true)
+        var index = -1;
+
+        // The servers behind this (Kestrel's among them) do not say when they accept.
+        if (!await Waits.ProbeUntilAsync(() => (index = IndexOf(accepted(), mine)) >= 0, timeout))
         {
-            var seen = accepted();
-            for (var i = 0; i < seen.Count; i++)
-            {
-                if (Equals(seen[i], mine))
-                {
-                    return i;
-                }
-            }
-
-            if (DateTime.UtcNow > until)
-            {
-                throw new TimeoutException($"The probe connection from {mine} was not accepted within {timeout}.");
-            }
-
-            await Task.Delay(5); // bounded probe of the server's accept loop
+            throw new TimeoutException($"The probe connection from {mine} was not accepted within {timeout}.");
         }
+
+        return index;
+    }
+
+    private static int IndexOf(IReadOnlyList<EndPoint?> seen, EndPoint? mine)
+    {
+        for (var i = 0; i < seen.Count; i++)
+        {
+            if (Equals(seen[i], mine))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

@@ -19,6 +19,7 @@ public sealed class RawServer : IAsyncDisposable
     private readonly List<RawConnection> _connections = new();
     private readonly List<Task> _running = new();
     private readonly Task _acceptLoop;
+    private readonly TaskCompletionSource<RawConnection> _firstAccepted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public RawServer(Func<NetworkStream, CancellationToken, Task> script)
     {
@@ -58,20 +59,13 @@ public sealed class RawServer : IAsyncDisposable
     /// <summary>The first connection, once it has been accepted.</summary>
     public async Task<RawConnection> FirstConnectionAsync(TimeSpan timeout)
     {
-        var until = DateTime.UtcNow + timeout;
-        while (true)
+        try
         {
-            if (Connections is [var first, ..])
-            {
-                return first;
-            }
-
-            if (DateTime.UtcNow > until)
-            {
-                throw new TimeoutException("No connection was accepted.");
-            }
-
-            await Task.Delay(5); // bounded probe of the accept loop
+            return await _firstAccepted.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"No connection was accepted within {timeout}.");
         }
     }
 
@@ -124,6 +118,8 @@ public sealed class RawServer : IAsyncDisposable
                 _connections.Add(connection);
                 _running.Add(Task.Run(() => RunAsync(connection)));
             }
+
+            _firstAccepted.TrySetResult(connection);
         }
     }
 
@@ -195,15 +191,15 @@ public sealed class RawServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads the client preface and sends the server's (empty) SETTINGS and the ACK of the client's: the connection is up.</summary>
     /// <summary>A script that resets every request stream with <paramref name="code"/> as its HEADERS arrive.</summary>
     public static Func<NetworkStream, CancellationToken, Task> ResetEveryStream(Http2ErrorCode code) => async (s, ct) =>
     {
         var payload = new byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(payload, (uint)code);
+        BinaryPrimitives.WriteUInt32BigEndian(payload, (uint)code);
         await ServeFramesAsync(s, (type, stream) => type == Headers ? WriteFrameAsync(s, 0x3, 0, stream, payload, ct) : Task.CompletedTask, ct);
     };
 
+    /// <summary>Reads the client preface and sends the server's (empty) SETTINGS and the ACK of the client's: the connection is up.</summary>
     public static async Task SettingsAsync(NetworkStream s, CancellationToken ct)
     {
         var preface = new byte[24];

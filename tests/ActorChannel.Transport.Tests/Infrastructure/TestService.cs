@@ -96,7 +96,7 @@ public sealed class TestService
         {
             HangStarted.TrySetResult();
             ctx.RequestAborted.Register(() => ServerSawCancel.TrySetResult());
-            await Task.WhenAny(ReleaseHang.Task, Task.Delay(Timeout.Infinite, ctx.RequestAborted));
+            await Task.WhenAny(ReleaseHang.Task, ctx.RequestAborted.WhenCancelled());
             if (!ctx.RequestAborted.IsCancellationRequested)
             {
                 StartResponse(ctx);
