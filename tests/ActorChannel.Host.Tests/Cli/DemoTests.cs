@@ -21,7 +21,9 @@ public sealed partial class DemoTests
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
         Assert.Contains("Demo: killing backend-2", output, StringComparison.Ordinal);
         Assert.Contains("Demo: restarting backend-2", output, StringComparison.Ordinal);
-        Assert.Matches(@"Subchannel \d+/\d+ 127\.0\.0\.1:\d+: READY -> IDLE \(connection lost", output);
+        // Kestrel's abort usually resets the socket; now and then its HTTP/2 connection gets a GOAWAY out first. Either
+        // way the subchannel leaves READY for IDLE at once. The whole output on failure: the reason is in it.
+        Assert.True(LostOnKill().IsMatch(output), output);
 
         var summary = SummaryLine().Match(output);
         Assert.True(summary.Success, output);
@@ -64,6 +66,9 @@ public sealed partial class DemoTests
         Assert.NotEqual(0, exit);
         Assert.Single(cli.ErrorLines);
     }
+
+    [GeneratedRegex(@"Subchannel \d+/\d+ 127\.0\.0\.1:\d+: READY -> IDLE \((connection lost|GOAWAY)")]
+    private static partial Regex LostOnKill();
 
     [GeneratedRegex(@"summary: (?<calls>\d+) calls in [\d.]+ s: (?<ok>\d+) ok, (?<failed>\d+) failed")]
     private static partial Regex SummaryLine();
