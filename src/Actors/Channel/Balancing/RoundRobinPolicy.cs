@@ -12,8 +12,8 @@ namespace ActorChannel.Client.Balancing;
 /// </summary>
 internal sealed class RoundRobinPolicy(IBalancerHelper helper) : SubchannelListPolicy(helper)
 {
+    private readonly ReadyHandles _ready = new();
     private ConnectivityState? _publishedState;
-    private SubchannelHandle[] _publishedReady = [];
     private bool _forceNext;
     private Action? _flush;
 
@@ -25,7 +25,15 @@ internal sealed class RoundRobinPolicy(IBalancerHelper helper) : SubchannelListP
             return;
         }
 
-        foreach (var sc in Subchannels.Apply(addresses))
+        int before = Subchannels.Count;
+        var created = Subchannels.Apply(addresses);
+        if (Subchannels.Count != before + created.Count)
+        {
+            // Some went, perhaps READY ones.
+            _ready.Invalidate();
+        }
+
+        foreach (var sc in created)
         {
             Subchannels.Connect(sc);
         }
@@ -35,9 +43,19 @@ internal sealed class RoundRobinPolicy(IBalancerHelper helper) : SubchannelListP
 
     public override void SubchannelStateChanged(Subchannel subchannel, ConnectivityState state, string? error)
     {
+        bool wasReady = subchannel.State == ConnectivityState.Ready;
         if (!Record(subchannel, state, error))
         {
             return;
+        }
+
+        if (!wasReady && state == ConnectivityState.Ready)
+        {
+            _ready.Add(subchannel.Handle);
+        }
+        else if (wasReady && state != ConnectivityState.Ready)
+        {
+            _ready.Invalidate();
         }
 
         if (state == ConnectivityState.Idle)
@@ -75,19 +93,21 @@ internal sealed class RoundRobinPolicy(IBalancerHelper helper) : SubchannelListP
         var state = Subchannels.Count == 0 ? ConnectivityState.TransientFailure : Subchannels.Aggregate;
         if (state == ConnectivityState.Ready)
         {
-            // One array per picker and none when nothing changed: during a large update this runs once per burst of
-            // READY reports, hundreds of times over thousands of subchannels.
-            if (!force && _publishedState == state && SameReady())
+            // During a large update this runs once per burst of READY reports, hundreds of times over thousands of
+            // subchannels: nothing is built when nothing changed, and an append copies nothing (ReadyHandles).
+            if (!force && _publishedState == state && !_ready.Changed)
             {
                 return;
             }
 
-            var ready = ReadyHandles();
-            _publishedReady = ready;
+            var (ready, count) = _ready.Snapshot(Subchannels.Ordered);
             _publishedState = state;
-            Helper.UpdateState(state, new RoundRobinPicker(ready, (int)(Helper.NextRandom() * ready.Length)));
+            Helper.UpdateState(state, new RoundRobinPicker(ready, count, (int)(Helper.NextRandom() * count)));
             return;
         }
+
+        // Not READY: no subchannel is, whatever removed them (an empty list clears them without reports).
+        _ready.Invalidate();
 
         // Outside READY only a state change (or a new error, via force) needs a new picker.
         if (!force && _publishedState == state && state != ConnectivityState.TransientFailure)
@@ -96,51 +116,8 @@ internal sealed class RoundRobinPolicy(IBalancerHelper helper) : SubchannelListP
         }
 
         _publishedState = state;
-        _publishedReady = [];
         Helper.UpdateState(state, state == ConnectivityState.TransientFailure
             ? new FailurePicker(new Status(StatusCode.Unavailable, LastError))
             : QueuePicker.Instance);
-    }
-
-    private SubchannelHandle[] ReadyHandles()
-    {
-        int count = 0;
-        foreach (var sc in Subchannels.Ordered)
-        {
-            count += sc.State == ConnectivityState.Ready ? 1 : 0;
-        }
-
-        var ready = new SubchannelHandle[count];
-        int i = 0;
-        foreach (var sc in Subchannels.Ordered)
-        {
-            if (sc.State == ConnectivityState.Ready)
-            {
-                ready[i++] = sc.Handle;
-            }
-        }
-
-        return ready;
-    }
-
-    private bool SameReady()
-    {
-        int i = 0;
-        foreach (var sc in Subchannels.Ordered)
-        {
-            if (sc.State != ConnectivityState.Ready)
-            {
-                continue;
-            }
-
-            if (i == _publishedReady.Length || !ReferenceEquals(_publishedReady[i], sc.Handle))
-            {
-                return false;
-            }
-
-            i++;
-        }
-
-        return i == _publishedReady.Length;
     }
 }

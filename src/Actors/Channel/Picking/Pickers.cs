@@ -74,32 +74,42 @@ internal sealed class IdlePicker : Picker
 }
 
 /// <summary>
-/// round_robin over the READY subchannels: an atomic counter indexes an immutable array, so a pick is
-/// one Interlocked.Increment and allocates nothing.
+/// round_robin over the READY subchannels: an atomic counter indexes an array no one writes below the picker's
+/// count, so a pick is one Interlocked.Increment and allocates nothing.
 /// </summary>
 internal sealed class RoundRobinPicker : Picker
 {
     private readonly SubchannelHandle[] _ready;
+    private readonly uint _count;
     private int _next;
 
     /// <param name="ready">Not empty; the picker keeps it, so the caller must not change it.</param>
     /// <param name="start">Where the rotation starts (random per picker, so channels do not all hit the first backend).</param>
     public RoundRobinPicker(SubchannelHandle[] ready, int start)
+        : this(ready, ready.Length, start)
     {
-        if (ready.Length == 0)
+    }
+
+    /// <param name="ready">Shared with later pickers, which may append past <paramref name="count"/>; this one reads only below it.</param>
+    /// <param name="count">How many of <paramref name="ready"/> this picker rotates over; at least one.</param>
+    /// <param name="start">Where the rotation starts (random per picker, so channels do not all hit the first backend).</param>
+    public RoundRobinPicker(SubchannelHandle[] ready, int count, int start)
+    {
+        if (count <= 0 || count > ready.Length)
         {
-            throw new ArgumentException("A round-robin picker needs at least one READY subchannel.", nameof(ready));
+            throw new ArgumentException($"A round-robin picker needs at least one READY subchannel, and at most the {ready.Length} given (asked for {count}).", nameof(count));
         }
 
         _ready = ready;
+        _count = (uint)count;
         _next = start - 1;
     }
 
-    public int Count => _ready.Length;
+    public int Count => (int)_count;
 
     public override PickResult Pick(in PickInfo info)
     {
         uint i = (uint)Interlocked.Increment(ref _next);
-        return PickResult.Complete(_ready[i % (uint)_ready.Length]);
+        return PickResult.Complete(_ready[i % _count]);
     }
 }
