@@ -74,8 +74,15 @@ public abstract class ChannelTestBase : ChannelTestKit, IAsyncLifetime
     protected static (ConnectivityState, ConnectivityState)[] Steps(IEnumerable<SubchannelTransition> transitions) =>
         transitions.Select(t => (t.From, t.To)).ToArray();
 
+    /// <summary>
+    /// Real time after which a call a test awaits fails the test (TimeoutException) instead of hanging the whole run:
+    /// the channel's own clock is virtual, so a call that wrongly waits for a pick would otherwise wait for ever.
+    /// Never part of what a test asserts; scheduler time moves only by Advance.
+    /// </summary>
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
+
     protected Task<string> CallAsync(ManagedChannel channel, bool waitForReady = false, DateTimeOffset? deadline = null, CancellationToken ct = default) =>
-        channel.CreateCallInvoker().AsyncUnaryCall(Echo, null, CallOptionsOf(waitForReady, deadline, ct), "hi").ResponseAsync;
+        channel.CreateCallInvoker().AsyncUnaryCall(Echo, null, CallOptionsOf(waitForReady, deadline, ct), "hi").ResponseAsync.WaitAsync(HangGuard);
 
     /// <summary>Grpc.Core's options: a deadline is a UTC DateTime on the channel's clock (here the TestScheduler's, <see cref="ChannelTestKit.Clock"/>).</summary>
     protected static CallOptions CallOptionsOf(bool waitForReady = false, DateTimeOffset? deadline = null, CancellationToken ct = default) =>
