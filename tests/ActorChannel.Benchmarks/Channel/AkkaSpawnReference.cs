@@ -9,26 +9,29 @@ namespace ActorChannel.Benchmarks.Channel;
 /// </summary>
 internal static class AkkaSpawnReference
 {
-    public static async Task<double> MeasureAsync(ActorSystem system, int children)
+    /// <returns>The time until every child has started, and the bytes the process allocated in that time.</returns>
+    public static async Task<(double Ms, double AllocatedMb)> MeasureAsync(ActorSystem system, int children)
     {
-        var done = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<(double, double)>(TaskCreationOptions.RunContinuationsAsynchronously);
         var parent = system.ActorOf(Props.Create(() => new Parent(children, done)));
         parent.Tell(Parent.Go.Instance);
-        double ms = await done.Task;
+        var measured = await done.Task;
         await parent.GracefulStop(TimeSpan.FromSeconds(60));
-        return ms;
+        return measured;
     }
 
-    private sealed class Parent(int children, TaskCompletionSource<double> done) : UntypedActor
+    private sealed class Parent(int children, TaskCompletionSource<(double, double)> done) : UntypedActor
     {
         private static readonly Props ChildProps = Props.CreateBy(new ChildProducer());
         private long _started;
+        private long _allocatedBefore;
         private int _up;
 
         protected override void OnReceive(object message)
         {
             if (message is Go)
             {
+                _allocatedBefore = GC.GetTotalAllocatedBytes();
                 _started = Stopwatch.GetTimestamp();
                 for (int i = 0; i < children; i++)
                 {
@@ -37,7 +40,7 @@ internal static class AkkaSpawnReference
             }
             else if (message is Child.Up && ++_up == children)
             {
-                done.TrySetResult(Stopwatch.GetElapsedTime(_started).TotalMilliseconds);
+                done.TrySetResult((Stopwatch.GetElapsedTime(_started).TotalMilliseconds, (GC.GetTotalAllocatedBytes() - _allocatedBefore) / 1e6));
             }
         }
 
