@@ -83,14 +83,9 @@ internal static class DialValidation
 
     private static void CheckLimits(ManagedChannelOptions options)
     {
-        if (options.KeepAlivePingDelay != Timeout.InfiniteTimeSpan && options.KeepAlivePingDelay <= TimeSpan.Zero)
+        if (TransportOptions.KeepAliveProblem(options.KeepAlivePingDelay, options.KeepAlivePingTimeout, "ManagedChannelOptions.") is { } keepAlive)
         {
-            throw new ArgumentException($"ManagedChannelOptions.KeepAlivePingDelay must be positive or Timeout.InfiniteTimeSpan, got {options.KeepAlivePingDelay}.", nameof(options));
-        }
-
-        if (options.KeepAlivePingTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentException($"ManagedChannelOptions.KeepAlivePingTimeout must be positive, got {options.KeepAlivePingTimeout}.", nameof(options));
+            throw new ArgumentException(keepAlive, nameof(options));
         }
 
         if (options.MaxReceiveMessageSize < 0 || options.MaxSendMessageSize < 0)

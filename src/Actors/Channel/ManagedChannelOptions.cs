@@ -46,9 +46,10 @@ public sealed record ManagedChannelOptions
     /// <summary>The :authority of calls; null for the resolver's default for the target.</summary>
     public string? Authority { get; init; }
 
-    /// <summary>Keepalive ping interval; <see cref="Timeout.InfiniteTimeSpan"/> (default) turns pings off.</summary>
+    /// <summary>Keepalive ping interval, at least 1 s; <see cref="Timeout.InfiniteTimeSpan"/> (default) turns pings off.</summary>
     public TimeSpan KeepAlivePingDelay { get; init; } = Timeout.InfiniteTimeSpan;
 
+    /// <summary>How long a keepalive ping may go unanswered before the connection is dropped: at least 1 s, or infinite.</summary>
     public TimeSpan KeepAlivePingTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
     public int? MaxReceiveMessageSize { get; init; } = TransportOptions.DefaultMaxReceiveMessageSize;

@@ -27,9 +27,16 @@ public sealed record TransportOptions
     /// <summary>Send call credentials over plaintext too (Grpc.Net.Client's option of the same name); off, as gRPC requires.</summary>
     public bool UnsafeUseInsecureChannelCallCredentials { get; init; }
 
+    /// <summary>
+    /// The shortest keepalive delay and ping timeout accepted: SocketsHttpHandler's own floor. (gRPC's keepalive
+    /// guidance asks for at least 10 s between pings; shorter ones are allowed here for tests on loopback.)
+    /// </summary>
+    public static readonly TimeSpan MinimumKeepAlive = TimeSpan.FromSeconds(1);
+
     /// <summary>Interval of keepalive pings; <see cref="Timeout.InfiniteTimeSpan"/> (the default) turns them off.</summary>
     public TimeSpan KeepAlivePingDelay { get; init; } = Timeout.InfiniteTimeSpan;
 
+    /// <summary>How long a keepalive ping may go unanswered before the connection counts as dead; at least <see cref="MinimumKeepAlive"/>.</summary>
     public TimeSpan KeepAlivePingTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Send keepalive pings also while no call is active (gRPC's permit_without_calls); off by default.</summary>
@@ -53,4 +60,24 @@ public sealed record TransportOptions
 
     /// <summary>The clock the keepalive check reads when it explains a dropped connection.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// What is wrong with a keepalive setting, or null: one rule for the transport and for whoever checks options
+    /// before making one (a channel's Dial), so that nothing it accepts fails every connect attempt later.
+    /// </summary>
+    /// <param name="prefix">How the caller names its options in the message, e.g. "ManagedChannelOptions.".</param>
+    public static string? KeepAliveProblem(TimeSpan delay, TimeSpan timeout, string prefix = "")
+    {
+        if (delay != Timeout.InfiniteTimeSpan && delay < MinimumKeepAlive)
+        {
+            return $"{prefix}KeepAlivePingDelay {delay} is below the {MinimumKeepAlive.TotalSeconds:0} s minimum (Timeout.InfiniteTimeSpan turns keepalive off).";
+        }
+
+        if (timeout != Timeout.InfiniteTimeSpan && timeout < MinimumKeepAlive)
+        {
+            return $"{prefix}KeepAlivePingTimeout {timeout} is below the {MinimumKeepAlive.TotalSeconds:0} s minimum.";
+        }
+
+        return null;
+    }
 }

@@ -4,8 +4,6 @@ namespace ActorChannel.Transport;
 
 public sealed partial class HttpClientTransport
 {
-    private static readonly TimeSpan MinKeepAlive = TimeSpan.FromSeconds(1);
-
     void IHttp2FrameSink.OnSettings()
     {
         lock (_gate)
@@ -45,14 +43,9 @@ public sealed partial class HttpClientTransport
 
     private static void ValidateOptions(TransportOptions options)
     {
-        if (options.KeepAlivePingDelay != Timeout.InfiniteTimeSpan && options.KeepAlivePingDelay < MinKeepAlive)
+        if (TransportOptions.KeepAliveProblem(options.KeepAlivePingDelay, options.KeepAlivePingTimeout) is { } keepAlive)
         {
-            throw new ArgumentException($"KeepAlivePingDelay {options.KeepAlivePingDelay} is below the 1 s minimum (use Timeout.InfiniteTimeSpan for off).", nameof(options));
-        }
-
-        if (options.KeepAlivePingTimeout != Timeout.InfiniteTimeSpan && options.KeepAlivePingTimeout < MinKeepAlive)
-        {
-            throw new ArgumentException($"KeepAlivePingTimeout {options.KeepAlivePingTimeout} is below the 1 s minimum.", nameof(options));
+            throw new ArgumentException(keepAlive, nameof(options));
         }
 
         if (options.MaxReceiveMessageSize is < 0 || options.MaxSendMessageSize is < 0)

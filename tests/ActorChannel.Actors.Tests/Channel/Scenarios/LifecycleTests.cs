@@ -164,11 +164,17 @@ public class LifecycleTests(ITestOutputHelper output) : ChannelTestBase(output)
         Assert.Contains("InitialBackoff", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { Backoff = new() { InitialBackoff = TimeSpan.Zero } })).Message);
         Assert.Contains("[", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "dns:///[::1", ok with { Resolvers = null })).Message);
         Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "", ok));
+        // The transport's own floor: accepted here, it would fail every connect attempt for ever.
+        Assert.Contains("ManagedChannelOptions.KeepAlivePingDelay 00:00:00.5000000 is below the 1 s minimum", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { KeepAlivePingDelay = TimeSpan.FromMilliseconds(500) })).Message);
+        Assert.Contains("ManagedChannelOptions.KeepAlivePingTimeout", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { KeepAlivePingTimeout = TimeSpan.FromMilliseconds(999) })).Message);
+        Assert.Contains("ManagedChannelOptions.KeepAlivePingDelay", Assert.Throws<ArgumentException>(() => ManagedChannel.Dial(Sys, "manual:///x", ok with { KeepAlivePingDelay = TimeSpan.Zero })).Message);
         await SettleAsync();
         Assert.Empty(Transports.Transports);
 
         // Opting in to call credentials over plaintext, and TLS composed with call credentials (grpc-go's bundle), both dial.
         await using var allowed = ManagedChannel.Dial(Sys, "manual:///x", ok with { CallCredentials = token, UnsafeUseInsecureChannelCallCredentials = true });
         await using var composite = ManagedChannel.Dial(Sys, "manual:///x", ok with { Credentials = ChannelCredentials.Create(ChannelCredentials.SecureSsl, token) });
+        // The shortest keepalive the transport takes, and a ping that may wait for ever, both dial.
+        await using var keepAlive = ManagedChannel.Dial(Sys, "manual:///x", ok with { KeepAlivePingDelay = TransportOptions.MinimumKeepAlive, KeepAlivePingTimeout = Timeout.InfiniteTimeSpan });
     }
 }
