@@ -15,6 +15,9 @@ public sealed record ServiceConfig
 
     public IReadOnlyList<MethodConfig> MethodConfigs { get; init; } = [];
 
+    /// <summary>"retryThrottling", checked but not acted on yet (see <see cref="RetryPolicy"/>).</summary>
+    public RetryThrottling? RetryThrottling { get; init; }
+
     /// <summary>The method config for "/service/method": exact match first, then the service-wide one, then the default (empty name).</summary>
     public MethodConfig? FindMethodConfig(string service, string method)
     {
@@ -55,6 +58,9 @@ public sealed record MethodConfig
     public int? MaxRequestMessageBytes { get; init; }
 
     public int? MaxResponseMessageBytes { get; init; }
+
+    /// <summary>"retryPolicy", checked but not acted on yet: see <see cref="Config.RetryPolicy"/>.</summary>
+    public RetryPolicy? RetryPolicy { get; init; }
 }
 
 public readonly record struct MethodName(string Service, string? Method);

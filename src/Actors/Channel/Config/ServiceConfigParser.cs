@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace ActorChannel.Client.Config;
 
 /// <summary>Parses service config JSON; every rejection names the field that was wrong.</summary>
-public static class ServiceConfigParser
+public static partial class ServiceConfigParser
 {
     /// <summary>The largest protobuf Duration, 10000 years.</summary>
     private const decimal MaxDurationSeconds = 315_576_000_000m;
@@ -37,6 +37,7 @@ public static class ServiceConfigParser
                 LoadBalancingPolicy = policy,
                 LoadBalancingPolicyConfig = policyConfig,
                 MethodConfigs = ParseMethodConfigs(root),
+                RetryThrottling = ParseRetryThrottling(root),
             };
         }
     }
@@ -122,6 +123,7 @@ public static class ServiceConfigParser
         }
 
         int index = 0;
+        var seen = new HashSet<MethodName>();
         foreach (var entry in list.EnumerateArray())
         {
             var where = $"methodConfig[{index++}]";
@@ -130,20 +132,27 @@ public static class ServiceConfigParser
                 throw new FormatException($"{where} must be an object.");
             }
 
+            if (entry.TryGetProperty("retryPolicy", out _) && entry.TryGetProperty("hedgingPolicy", out _))
+            {
+                throw new FormatException($"{where} has both a retryPolicy and a hedgingPolicy; a method may have only one.");
+            }
+
             result.Add(new MethodConfig
             {
-                Names = ParseNames(entry, where),
+                Names = ParseNames(entry, where, seen),
                 WaitForReady = entry.TryGetProperty("waitForReady", out var wfr) ? ParseBool(wfr, where + ".waitForReady") : null,
                 Timeout = entry.TryGetProperty("timeout", out var t) ? ParseDuration(t, where + ".timeout") : null,
                 MaxRequestMessageBytes = entry.TryGetProperty("maxRequestMessageBytes", out var req) ? ParseSize(req, where + ".maxRequestMessageBytes") : null,
                 MaxResponseMessageBytes = entry.TryGetProperty("maxResponseMessageBytes", out var resp) ? ParseSize(resp, where + ".maxResponseMessageBytes") : null,
+                RetryPolicy = entry.TryGetProperty("retryPolicy", out var retry) ? ParseRetryPolicy(retry, where + ".retryPolicy") : null,
             });
         }
 
         return result;
     }
 
-    private static List<MethodName> ParseNames(JsonElement entry, string where)
+    /// <param name="seen">Every name of the configs before this one: a name may appear once in the whole config.</param>
+    private static List<MethodName> ParseNames(JsonElement entry, string where, HashSet<MethodName> seen)
     {
         var names = new List<MethodName>();
         if (!entry.TryGetProperty("name", out var list))
@@ -164,19 +173,42 @@ public static class ServiceConfigParser
                 throw new FormatException($"{where}.name[{i}] must be an object, got {name.ValueKind}.");
             }
 
-            i++;
-            string? service = name.TryGetProperty("service", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-            string? method = name.TryGetProperty("method", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+            string? service = OptionalString(name, "service", $"{where}.name[{i}]");
+            string? method = OptionalString(name, "method", $"{where}.name[{i}]");
             if (string.IsNullOrEmpty(service) && !string.IsNullOrEmpty(method))
             {
                 throw new FormatException($"{where}.name has a method (\"{method}\") without a service.");
             }
 
-            names.Add(new MethodName(service ?? "", method));
+            var parsed = new MethodName(service ?? "", string.IsNullOrEmpty(method) ? null : method);
+            if (!seen.Add(parsed))
+            {
+                // Which config would a call get? grpc-go rejects the config rather than pick one.
+                throw new FormatException($"{where}.name[{i}] ({Describe(parsed)}) is already named by an earlier entry; each name may appear once.");
+            }
+
+            names.Add(parsed);
+            i++;
         }
 
         return names;
     }
+
+    /// <summary>A string field, or null when absent; any other kind (a number, say) is an error, not an empty name.</summary>
+    private static string? OptionalString(JsonElement parent, string field, string where)
+    {
+        if (!parent.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : throw new FormatException($"{where}.{field} must be a string, got {value.GetRawText()}.");
+    }
+
+    private static string Describe(MethodName name) =>
+        name.Service.Length == 0 ? "the default, no service" : name.Method is null ? $"service \"{name.Service}\"" : $"\"{name.Service}/{name.Method}\"";
 
     private static bool ParseBool(JsonElement value, string where) => value.ValueKind switch
     {

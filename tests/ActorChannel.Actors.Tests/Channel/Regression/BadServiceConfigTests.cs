@@ -36,6 +36,7 @@ public class BadServiceConfigTests : ChannelTestBase
     [Theory]
     [InlineData("""{"methodConfig":[{"name":[1]}]}""")]
     [InlineData("""{"methodConfig":[{"name":[{"service":"test.Echo"}],"timeout":"1000000000000s"}]}""")]
+    [InlineData("""{"methodConfig":[{"name":[{"service":5}],"timeout":"0.001s"}]}""")]
     public async Task Malformed_config_from_the_resolver_keeps_the_channel_serving(string json)
     {
         var channel = await DialAsync("round_robin", Addrs(2));
@@ -47,6 +48,21 @@ public class BadServiceConfigTests : ChannelTestBase
         Assert.Equal(2, Transports.Transports.Count);
         Assert.All(Transports.Transports, t => Assert.False(t.IsClosed));
         Assert.Null(await CallAsync(channel, deadline: Clock.Now + TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task A_config_with_bad_retry_throttling_is_not_applied_in_part()
+    {
+        // gRPC rejects this config whole; it used to switch the channel to round_robin and drop only what it did not read.
+        var channel = await DialAsync("pick_first", Addrs(3));
+        Assert.Single(Transports.Transports);
+
+        Resolver.Update(Addrs(3), """{"retryThrottling":{"maxTokens":0,"tokenRatio":0},"loadBalancingConfig":[{"round_robin":{}}]}""");
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+
+        Assert.Single(Transports.Transports);
+        Assert.Equal(S.Ready, channel.State);
+        Assert.Null(await CallAsync(channel));
     }
 
     [Fact]
