@@ -141,6 +141,9 @@ public static class DemoRunner
         try
         {
             await Task.Delay(options.Duration * options.KillAt, time, stop).ConfigureAwait(false);
+            // The kill is the point of the demo only if the victim carries traffic: on a slow start (a loaded CI machine,
+            // a short run) it may not have connected yet, so the kill waits for its first READY.
+            await board.FirstReady(address).WaitAsync(stop).ConfigureAwait(false);
             log.LogWarning("Demo: killing {Backend} ({Address}): its connections drop at once, no GOAWAY", name, address);
             await backends.KillAsync(victim).ConfigureAwait(false);
             board.OnBackendUp(address, false);

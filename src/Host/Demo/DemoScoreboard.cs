@@ -57,8 +57,13 @@ public sealed class DemoScoreboard(IReadOnlyList<string> names, IReadOnlyList<st
         }
     }
 
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _firstReady = new(StringComparer.Ordinal);
+
     /// <summary>Stopwatch timestamps of each address's first transition out of READY (when calls stopped going to it).</summary>
     public ConcurrentDictionary<string, long> LeftReadyAt { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Completes once a subchannel to <paramref name="address"/> has first been READY.</summary>
+    public Task FirstReady(string address) => FirstReadySource(address).Task;
 
     public void OnTransition(SubchannelTransition t)
     {
@@ -66,6 +71,11 @@ public sealed class DemoScoreboard(IReadOnlyList<string> names, IReadOnlyList<st
         if (t.From == ConnectivityState.Ready)
         {
             LeftReadyAt.TryAdd(address, Stopwatch.GetTimestamp());
+        }
+
+        if (t.To == ConnectivityState.Ready)
+        {
+            FirstReadySource(address).TrySetResult();
         }
 
         lock (_gate)
@@ -168,4 +178,7 @@ public sealed class DemoScoreboard(IReadOnlyList<string> names, IReadOnlyList<st
             return new DemoSnapshot(Elapsed, _channelState, Ok, Failed, rows, _events.ToArray());
         }
     }
+
+    private TaskCompletionSource FirstReadySource(string address) =>
+        _firstReady.GetOrAdd(address, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 }

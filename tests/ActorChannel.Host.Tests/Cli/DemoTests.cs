@@ -23,6 +23,7 @@ public sealed partial class DemoTests
         Assert.Contains("Demo: restarting backend-2", output, StringComparison.Ordinal);
         // Kestrel's abort usually resets the socket; its HTTP/2 connection may get a GOAWAY out first (one CI run had no
         // "connection lost" line; its output was not kept). Either way the subchannel leaves READY for IDLE at once.
+        // The kill also waits for the victim's first READY now, in case that run's victim had not connected by 1.5 s.
         // On failure the whole output is shown: the reason is in it.
         Assert.True(LostOnKill().IsMatch(output), output);
 
