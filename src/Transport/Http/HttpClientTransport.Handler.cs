@@ -142,7 +142,8 @@ public sealed partial class HttpClientTransport
     private TimeSpan? ServerSilentPastPingTimeout()
     {
         var last = Volatile.Read(ref _lastReadTimestamp);
-        if (Options.KeepAlivePingDelay == Timeout.InfiniteTimeSpan || last == 0)
+        // An infinite ping timeout is -1 ms: compared as it is, every connection would count as silent for too long.
+        if (Options.KeepAlivePingDelay == Timeout.InfiniteTimeSpan || Options.KeepAlivePingTimeout == Timeout.InfiniteTimeSpan || last == 0)
         {
             return null;
         }

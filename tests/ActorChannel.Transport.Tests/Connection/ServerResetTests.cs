@@ -26,6 +26,22 @@ public class ServerResetTests
         Assert.Equal(notProcessed, CallFailures.NotProcessed(ex));
     }
 
+    [Theory]
+    [InlineData(Http2ErrorCode.Cancel, StatusCode.Cancelled)]
+    [InlineData(Http2ErrorCode.InternalError, StatusCode.Internal)]
+    public async Task With_keepalive_pings_that_may_wait_for_ever_a_reset_stream_keeps_its_own_status(Http2ErrorCode code, StatusCode expected)
+    {
+        // An infinite ping timeout made every failure on a connection that had read a byte look like a keepalive
+        // timeout: UNAVAILABLE, "a keepalive ping got no answer in time".
+        await using var server = new RawServer(RawServer.ResetEveryStream(code));
+        var options = new TransportOptions { KeepAlivePingDelay = TransportOptions.MinimumKeepAlive, KeepAlivePingTimeout = Timeout.InfiniteTimeSpan };
+        await using var t = new HttpClientTransport(server.Address, options, _ => { });
+        await t.ConnectAsync(CancellationToken.None);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => t.Invoker.AsyncUnaryCall(TestMethods.Unary(), null, TestMethods.Safe, "m").ResponseAsync.WaitAsync(Wait));
+        Assert.True(expected == ex.StatusCode, ex.Status.ToString());
+        Assert.DoesNotContain("keepalive", ex.Status.Detail, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task Server_handler_abort_resets_the_stream_and_the_connection_stays_usable()
     {
