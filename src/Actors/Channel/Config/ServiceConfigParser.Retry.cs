@@ -42,7 +42,7 @@ public static partial class ServiceConfigParser
 
     private static RetryThrottling? ParseRetryThrottling(JsonElement root)
     {
-        if (!root.TryGetProperty("retryThrottling", out var value))
+        if (!TryGetSet(root, "retryThrottling", out var value))
         {
             return null;
         }
@@ -68,7 +68,7 @@ public static partial class ServiceConfigParser
         return new RetryThrottling(maxTokens.GetDouble(), tokenRatio.GetDouble());
     }
 
-    /// <summary>Status codes by name ("UNAVAILABLE", any case) or number, as protobuf JSON writes an enum; at least one.</summary>
+    /// <summary>Status codes by canonical name ("UNAVAILABLE") or number, as protobuf JSON writes an enum; at least one.</summary>
     private static List<StatusCode> ParseStatusCodes(JsonElement value, string where)
     {
         if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0)
@@ -90,17 +90,34 @@ public static partial class ServiceConfigParser
         return codes;
     }
 
-    private static StatusCode? StatusCodeNamed(string name)
+    /// <summary>The canonical names (statuscodes.md), exact as protobuf JSON writes an enum value: "UNAVAILABLE", not "Unavailable".</summary>
+    private static readonly Dictionary<string, StatusCode> StatusCodeNames = new(StringComparer.Ordinal)
     {
-        // Grpc.Core spells DEADLINE_EXCEEDED as DeadlineExceeded; Enum.TryParse alone would also take "14" or "A, B".
-        if (name.Length == 0 || !name.All(c => char.IsAsciiLetter(c) || c == '_'))
-        {
-            return null;
-        }
+        ["OK"] = StatusCode.OK,
+        ["CANCELLED"] = StatusCode.Cancelled,
+        ["UNKNOWN"] = StatusCode.Unknown,
+        ["INVALID_ARGUMENT"] = StatusCode.InvalidArgument,
+        ["DEADLINE_EXCEEDED"] = StatusCode.DeadlineExceeded,
+        ["NOT_FOUND"] = StatusCode.NotFound,
+        ["ALREADY_EXISTS"] = StatusCode.AlreadyExists,
+        ["PERMISSION_DENIED"] = StatusCode.PermissionDenied,
+        ["RESOURCE_EXHAUSTED"] = StatusCode.ResourceExhausted,
+        ["FAILED_PRECONDITION"] = StatusCode.FailedPrecondition,
+        ["ABORTED"] = StatusCode.Aborted,
+        ["OUT_OF_RANGE"] = StatusCode.OutOfRange,
+        ["UNIMPLEMENTED"] = StatusCode.Unimplemented,
+        ["INTERNAL"] = StatusCode.Internal,
+        ["UNAVAILABLE"] = StatusCode.Unavailable,
+        ["DATA_LOSS"] = StatusCode.DataLoss,
+        ["UNAUTHENTICATED"] = StatusCode.Unauthenticated,
+    };
 
-        return Enum.TryParse<StatusCode>(name.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var code) ? code : null;
-    }
+    private static StatusCode? StatusCodeNamed(string name) => StatusCodeNames.TryGetValue(name, out var code) ? code : null;
+
+    /// <summary>A field that is there and not JSON null (protobuf JSON reads null as not set).</summary>
+    private static bool TryGetSet(JsonElement parent, string field, out JsonElement value) =>
+        parent.TryGetProperty(field, out value) && value.ValueKind != JsonValueKind.Null;
 
     private static JsonElement Required(JsonElement parent, string field, string where) =>
-        parent.TryGetProperty(field, out var value) ? value : throw new FormatException($"{where}.{field} is required.");
+        TryGetSet(parent, field, out var value) ? value : throw new FormatException($"{where}.{field} is required.");
 }

@@ -132,7 +132,7 @@ public static partial class ServiceConfigParser
                 throw new FormatException($"{where} must be an object.");
             }
 
-            if (entry.TryGetProperty("retryPolicy", out _) && entry.TryGetProperty("hedgingPolicy", out _))
+            if (TryGetSet(entry, "retryPolicy", out _) && TryGetSet(entry, "hedgingPolicy", out _))
             {
                 throw new FormatException($"{where} has both a retryPolicy and a hedgingPolicy; a method may have only one.");
             }
@@ -144,7 +144,7 @@ public static partial class ServiceConfigParser
                 Timeout = entry.TryGetProperty("timeout", out var t) ? ParseDuration(t, where + ".timeout") : null,
                 MaxRequestMessageBytes = entry.TryGetProperty("maxRequestMessageBytes", out var req) ? ParseSize(req, where + ".maxRequestMessageBytes") : null,
                 MaxResponseMessageBytes = entry.TryGetProperty("maxResponseMessageBytes", out var resp) ? ParseSize(resp, where + ".maxResponseMessageBytes") : null,
-                RetryPolicy = entry.TryGetProperty("retryPolicy", out var retry) ? ParseRetryPolicy(retry, where + ".retryPolicy") : null,
+                RetryPolicy = TryGetSet(entry, "retryPolicy", out var retry) ? ParseRetryPolicy(retry, where + ".retryPolicy") : null,
             });
         }
 

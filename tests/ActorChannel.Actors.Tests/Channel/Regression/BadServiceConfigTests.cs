@@ -36,7 +36,6 @@ public class BadServiceConfigTests : ChannelTestBase
     [Theory]
     [InlineData("""{"methodConfig":[{"name":[1]}]}""")]
     [InlineData("""{"methodConfig":[{"name":[{"service":"test.Echo"}],"timeout":"1000000000000s"}]}""")]
-    [InlineData("""{"methodConfig":[{"name":[{"service":5}],"timeout":"0.001s"}]}""")]
     public async Task Malformed_config_from_the_resolver_keeps_the_channel_serving(string json)
     {
         var channel = await DialAsync("round_robin", Addrs(2));
@@ -48,6 +47,18 @@ public class BadServiceConfigTests : ChannelTestBase
         Assert.Equal(2, Transports.Transports.Count);
         Assert.All(Transports.Transports, t => Assert.False(t.IsClosed));
         Assert.Null(await CallAsync(channel, deadline: Clock.Now + TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task A_method_name_that_is_not_a_string_does_not_become_every_method_s_config()
+    {
+        // {"service":5} was read as no service: the default config, so every call got its 1 s deadline.
+        var channel = await DialAsync("pick_first", Addrs(1));
+        Resolver.Update(Addrs(1), """{"methodConfig":[{"name":[{"service":5}],"timeout":"1s"}]}""");
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+
+        Assert.Null(await CallAsync(channel));
+        Assert.Null(Transports.Transports.Single().Calls.Last().Options.Deadline);
     }
 
     [Fact]

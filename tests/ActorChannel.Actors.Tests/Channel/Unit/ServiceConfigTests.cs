@@ -46,6 +46,10 @@ public class ServiceConfigTests
     [InlineData("""{"methodConfig":[{"retryPolicy":{"maxAttempts":3,"initialBackoff":"1s","maxBackoff":"2s","backoffMultiplier":2,"retryableStatusCodes":[]}}]}""", "methodConfig[0].retryPolicy.retryableStatusCodes must be a non-empty array")]
     [InlineData("""{"methodConfig":[{"retryPolicy":{"maxAttempts":3,"initialBackoff":"1s","maxBackoff":"2s","backoffMultiplier":2,"retryableStatusCodes":["NOT_A_CODE"]}}]}""", "has \"NOT_A_CODE\", which is not a status code")]
     [InlineData("""{"methodConfig":[{"retryPolicy":{"maxAttempts":3,"initialBackoff":"1s","backoffMultiplier":2,"retryableStatusCodes":[14]}}]}""", "methodConfig[0].retryPolicy.maxBackoff is required")]
+    [InlineData("""{"methodConfig":[{"retryPolicy":{"maxAttempts":3,"initialBackoff":"1s","maxBackoff":null,"backoffMultiplier":2,"retryableStatusCodes":[14]}}]}""", "methodConfig[0].retryPolicy.maxBackoff is required")]
+    // Protobuf JSON writes an enum by its exact name (statuscodes.md), as C-core reads it.
+    [InlineData("""{"methodConfig":[{"retryPolicy":{"maxAttempts":3,"initialBackoff":"1s","maxBackoff":"2s","backoffMultiplier":2,"retryableStatusCodes":["Unavailable"]}}]}""", "has \"Unavailable\", which is not a status code")]
+    [InlineData("""{"methodConfig":[{"retryPolicy":{"maxAttempts":3,"initialBackoff":"1s","maxBackoff":"2s","backoffMultiplier":2,"retryableStatusCodes":[17]}}]}""", "has 17, which is not a status code")]
     [InlineData("""{"methodConfig":[{"retryPolicy":{"maxAttempts":3,"initialBackoff":"1s","maxBackoff":"2s","backoffMultiplier":2,"retryableStatusCodes":[14]},"hedgingPolicy":{"maxAttempts":2}}]}""", "both a retryPolicy and a hedgingPolicy")]
     public void Bad_configs_name_the_problem(string json, string expected)
     {
@@ -81,7 +85,7 @@ public class ServiceConfigTests
             {"retryThrottling":{"maxTokens":10,"tokenRatio":0.1},
              "methodConfig":[{"name":[{"service":"pkg.S"}],
                "retryPolicy":{"maxAttempts":10,"initialBackoff":"0.1s","maxBackoff":"1s","backoffMultiplier":2,
-                              "retryableStatusCodes":["UNAVAILABLE","deadline_exceeded",8]}}]}
+                              "retryableStatusCodes":["UNAVAILABLE","DEADLINE_EXCEEDED",8]}}]}
             """, Known);
 
         var retry = c.FindMethodConfig("pkg.S", "M")!.RetryPolicy!;
@@ -107,5 +111,19 @@ public class ServiceConfigTests
         Assert.Equal(TimeSpan.FromSeconds(1), c.FindMethodConfig("a.S", "Other")!.Timeout);
         Assert.Equal(TimeSpan.FromSeconds(1), c.FindMethodConfig("b.S", "M")!.Timeout);
         Assert.Null(c.FindMethodConfig("c.S", "M"));
+    }
+
+    [Fact]
+    public void Null_retry_parts_are_not_set()
+    {
+        var c = ServiceConfigParser.Parse("""
+            {"retryThrottling":null,
+             "methodConfig":[{"name":[{"service":"pkg.S","method":null}],"retryPolicy":null,"hedgingPolicy":{"maxAttempts":2},"timeout":"1s"}]}
+            """, Known);
+
+        Assert.Null(c.RetryThrottling);
+        var mc = c.FindMethodConfig("pkg.S", "Any")!;
+        Assert.Null(mc.RetryPolicy);
+        Assert.Equal(TimeSpan.FromSeconds(1), mc.Timeout);
     }
 }
