@@ -142,14 +142,27 @@ public static class DemoRunner
         {
             await Task.Delay(options.Duration * options.KillAt, time, stop).ConfigureAwait(false);
             // The kill is the point of the demo only if the victim carries traffic: on a slow start (a loaded CI machine,
-            // a short run) it may not have connected yet, so the kill waits for its first READY.
-            await board.FirstReady(address).WaitAsync(stop).ConfigureAwait(false);
+            // a short run) it may not have connected yet, so the kill waits for its first READY, but not past halfway
+            // to the restart (pick_first never connects it at all).
+            var grace = options.Duration * ((options.KillAt + options.RestartAt) / 2) - board.Elapsed;
+            if (grace > TimeSpan.Zero)
+            {
+                await Task.WhenAny(board.FirstReady(address), Task.Delay(grace, time, stop)).ConfigureAwait(false);
+                stop.ThrowIfCancellationRequested();
+            }
+
             log.LogWarning("Demo: killing {Backend} ({Address}): its connections drop at once, no GOAWAY", name, address);
             await backends.KillAsync(victim).ConfigureAwait(false);
             board.OnBackendUp(address, false);
             notes[victim] = string.Create(CultureInfo.InvariantCulture, $"killed at {board.Elapsed.TotalSeconds:0.0} s");
 
-            await Task.Delay(options.Duration * (options.RestartAt - options.KillAt), time, stop).ConfigureAwait(false);
+            // At the planned time, however late the kill was.
+            var untilRestart = options.Duration * options.RestartAt - board.Elapsed;
+            if (untilRestart > TimeSpan.Zero)
+            {
+                await Task.Delay(untilRestart, time, stop).ConfigureAwait(false);
+            }
+
             log.LogWarning("Demo: restarting {Backend} on {Address}", name, address);
             try
             {

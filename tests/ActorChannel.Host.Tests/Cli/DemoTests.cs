@@ -44,6 +44,21 @@ public sealed partial class DemoTests
     }
 
     [Fact]
+    public async Task Under_pick_first_the_victim_never_connects_and_is_still_killed_and_restarted_on_time()
+    {
+        // pick_first connects only the first backend: the kill cannot wait for the victim's READY, so it waits a while.
+        var cli = new CapturedCli();
+
+        var exit = await cli.RunAsync("demo", "--duration", "4s", "--rate", "20", "--lb", "pick_first");
+
+        Assert.Equal(0, exit);
+        var output = cli.Out.ToString();
+        Assert.Contains("Demo: killing backend-2", output, StringComparison.Ordinal);
+        Assert.Contains("Demo: restarting backend-2", output, StringComparison.Ordinal);
+        Assert.True(SummaryLine().Match(output).Success, output);
+    }
+
+    [Fact]
     public void The_bare_command_runs_the_issue_s_scenario()
     {
         var defaults = new DemoOptions();
