@@ -33,6 +33,7 @@ public sealed class DemoScoreboard(IReadOnlyList<string> names, IReadOnlyList<st
     private readonly List<string> _order = addresses.ToList();
 
     private readonly Queue<string> _events = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _firstReady = new(StringComparer.Ordinal);
     private ConnectivityState _channelState = ConnectivityState.Idle;
     private long _ok;
     private long _failed;
@@ -56,8 +57,6 @@ public sealed class DemoScoreboard(IReadOnlyList<string> names, IReadOnlyList<st
             }
         }
     }
-
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> _firstReady = new(StringComparer.Ordinal);
 
     /// <summary>Stopwatch timestamps of each address's first transition out of READY (when calls stopped going to it).</summary>
     public ConcurrentDictionary<string, long> LeftReadyAt { get; } = new(StringComparer.Ordinal);
