@@ -114,10 +114,6 @@ public static partial class ServiceConfigParser
 
     private static StatusCode? StatusCodeNamed(string name) => StatusCodeNames.TryGetValue(name, out var code) ? code : null;
 
-    /// <summary>A field that is there and not JSON null (protobuf JSON reads null as not set).</summary>
-    private static bool TryGetSet(JsonElement parent, string field, out JsonElement value) =>
-        parent.TryGetProperty(field, out value) && value.ValueKind != JsonValueKind.Null;
-
     private static JsonElement Required(JsonElement parent, string field, string where) =>
         TryGetSet(parent, field, out var value) ? value : throw new FormatException($"{where}.{field} is required.");
 }

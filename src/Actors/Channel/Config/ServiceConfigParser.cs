@@ -194,10 +194,14 @@ public static partial class ServiceConfigParser
         return names;
     }
 
+    /// <summary>A field that is there and not JSON null (protobuf JSON reads null as not set).</summary>
+    private static bool TryGetSet(JsonElement parent, string field, out JsonElement value) =>
+        parent.TryGetProperty(field, out value) && value.ValueKind != JsonValueKind.Null;
+
     /// <summary>A string field, or null when absent; any other kind (a number, say) is an error, not an empty name.</summary>
     private static string? OptionalString(JsonElement parent, string field, string where)
     {
-        if (!parent.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!TryGetSet(parent, field, out var value))
         {
             return null;
         }
